@@ -1,0 +1,46 @@
+# Pishkhan — make run starts the app (for now the headless demo), make test
+# runs vet and the race-enabled tests. Both install what they need first.
+
+GO        ?= go
+export CGO_ENABLED = 1
+BIN       := bin
+VERSION   ?= $(shell awk -F'"' '/^Version/ {print $$2}' FyneApp.toml)
+LDFLAGS   := -X main.version=$(VERSION)
+FUZZTIME  ?= 30s
+
+.PHONY: run test bench build deps chaos fuzz vet clean
+
+deps:
+	@bash scripts/deps.sh
+
+## run: the headless demo on a fresh demo data folder (~/.local/share/pishkhan-demo)
+run: deps build
+	$(BIN)/pishkhan demo --fresh
+
+## build: the pishkhan binary and tools into bin/
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/pishkhan ./cmd/pishkhan
+	$(GO) build -o $(BIN)/pishkhan-bench ./cmd/pishkhan-bench
+
+vet: deps
+	$(GO) vet ./...
+
+## test: go vet, then every test with the race detector
+test: vet
+	$(GO) test -race -count=1 ./...
+
+## bench: intake commit vs fsync, catalog search; numbers go to docs/benchmarks.md
+bench: deps
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/
+	$(GO) run ./cmd/pishkhan-bench
+
+## chaos: the long crash test (many SIGKILLs)
+chaos: deps
+	PISHKHAN_CRASH_ROUNDS=200 $(GO) test -race -count=1 -run 'Crash' -v ./desk/
+
+## fuzz: every fuzz target for FUZZTIME each
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/desk"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// Exit codes. 0 is success.
+const (
+	exitError        = 1 // internal or environmental failure
+	exitUsage        = 2 // wrong command line
+	exitInvalid      = 3 // bad input
+	exitNotFound     = 4
+	exitConflict     = 5
+	exitNotInit      = 6
+	exitUnauthorized = 7
+	exitRefused      = 8 // locked day, limits, illegal state
+)
+
+// exitCode maps an error to the process's exit status.
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	switch pishkhan.ErrorCode(err) {
+	case pishkhan.EInvalid:
+		return exitInvalid
+	case pishkhan.ENotFound:
+		return exitNotFound
+	case pishkhan.EConflict:
+		return exitConflict
+	case pishkhan.ENotInit:
+		return exitNotInit
+	case pishkhan.EUnauthorized:
+		return exitUnauthorized
+	case pishkhan.ELocked, pishkhan.ELimit, pishkhan.EState:
+		return exitRefused
+	}
+	return exitError
+}
+
+// usageError is a wrong command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// env is what every command gets.
+type env struct {
+	ctx     context.Context
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	dataDir string
+	json    bool
+	log     *slog.Logger
+	actor   string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"init", "set office code, office name and desk number (once)", cmdInit},
+		{"users", "users add | users list", cmdUsers},
+		{"catalog", "catalog import | export | search | show", cmdCatalog},
+		{"intake", "file a walk-in's request; prints the tracking code", cmdIntake},
+		{"show", "show a request by tracking code", cmdShow},
+		{"lookup", "find requests by tracking code or national code", cmdLookup},
+		{"list", "list the requests of today or of a Jalali day", cmdList},
+		{"audit", "audit verify: check the audit trail's hash chain", cmdAudit},
+		{"purge", "blank personal data of accepted requests past retention", cmdPurge},
+		{"demo", "run the headless demo on a fresh data folder", cmdDemo},
+		{"version", "print the version", cmdVersion},
+	}
+}
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	global := flag.NewFlagSet("pishkhan", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	addGlobalFlags(global, e)
+	if err := global.Parse(args); err != nil {
+		return fail(e, usagef("%v", err))
+	}
+	rest := global.Args()
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
+		printUsage(stdout)
+		if len(rest) == 0 {
+			return exitUsage
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == rest[0] {
+			if err := c.run(e, rest[1:]); err != nil {
+				return fail(e, err)
+			}
+			return 0
+		}
+	}
+	return fail(e, usagef("unknown command %q; run 'pishkhan help'", rest[0]))
+}
+
+func addGlobalFlags(fs *flag.FlagSet, e *env) {
+	fs.StringVar(&e.dataDir, "data", e.dataDir, "data folder (default $PISHKHAN_DATA or the user's data folder)")
+	fs.BoolVar(&e.json, "json", e.json, "machine-readable JSON output")
+	fs.StringVar(&e.actor, "actor", e.actor, "who is doing this, for the audit trail (default: the OS user)")
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Pishkhan (پیشخوان) — counter-desk agent for Iranian government counter offices")
+	fmt.Fprintln(w, "\nUsage: pishkhan [--data DIR] [--json] COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'pishkhan COMMAND -h' for a command's flags.")
+}
+
+// newFlags makes a subcommand's flag set that also accepts the global flags.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("pishkhan "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	addGlobalFlags(fs, e)
+	return fs
+}
+
+// parse parses a subcommand's flags, allowing flags after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usageError{"help shown"}
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// fail reports err on stderr (JSON with --json) and returns the exit code.
+func fail(e *env, err error) int {
+	code := exitCode(err)
+	var pe *pishkhan.Error
+	errors.As(err, &pe)
+	if e.json {
+		out := map[string]any{"code": pishkhan.ErrorCode(err), "message": err.Error(), "message_fa": pishkhan.PersianMessage(err)}
+		if code == exitUsage {
+			out["code"] = "usage"
+		}
+		if pe != nil && pe.Field != "" {
+			out["field"] = pe.Field
+		}
+		b, _ := json.Marshal(map[string]any{"error": out})
+		fmt.Fprintln(e.stderr, string(b))
+		return code
+	}
+	if code == exitUsage {
+		if err.Error() != "help shown" {
+			fmt.Fprintf(e.stderr, "pishkhan: %v\n", err)
+		}
+		return code
+	}
+	fmt.Fprintf(e.stderr, "pishkhan: error [%s]: %v\n", pishkhan.ErrorCode(err), err)
+	return code
+}
+
+// resolveData picks the data folder.
+func (e *env) resolveData() error {
+	if e.dataDir != "" {
+		return nil
+	}
+	d, err := desk.DefaultDataDir()
+	if err != nil {
+		return err
+	}
+	e.dataDir = d
+	return nil
+}
+
+// openDesk opens an existing desk. Commands other than init and demo never
+// create a data folder: on a missing one they say the desk is not initialised
+// and write nothing.
+func (e *env) openDesk() (*desk.Desk, error) {
+	if err := e.resolveData(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(e.dataDir, desk.DBFile)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, pishkhan.Errorf(pishkhan.ENotInit, "این میز هنوز راه‌اندازی نشده است.",
+				"no desk in %s; run 'pishkhan init' first (or pass --data)", e.dataDir)
+		}
+		return nil, pishkhan.WrapError(err, pishkhan.EInternal, "پوشه داده در دسترس نیست.", "data folder %s", e.dataDir)
+	}
+	return e.createDesk()
+}
+
+// createDesk opens the desk, creating the data folder and database if needed.
+func (e *env) createDesk() (*desk.Desk, error) {
+	if err := e.resolveData(); err != nil {
+		return nil, err
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	return desk.Open(e.ctx, e.dataDir, e.log)
+}
+
+func (e *env) who() string {
+	if e.actor != "" {
+		return e.actor
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return "os:" + u
+	}
+	return "cli"
+}
+
+// emit writes v as JSON with --json, else calls human.
+func (e *env) emit(v any, human func(w io.Writer)) error {
+	if e.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("write JSON output: %w", err)
+		}
+		return nil
+	}
+	human(e.stdout)
+	return nil
+}
+
+// fieldFlags collects repeated --field key=value flags.
+type fieldFlags map[string]string
+
+func (f fieldFlags) String() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k+"="+f[k])
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}
+
+func (f fieldFlags) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return fmt.Errorf("field %q must be key=value", s)
+	}
+	k = strings.TrimSpace(k)
+	if _, dup := f[k]; dup {
+		return fmt.Errorf("field %q given twice", k)
+	}
+	f[k] = v
+	return nil
+}

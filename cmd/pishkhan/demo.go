@@ -1,0 +1,256 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/democatalog"
+	"github.com/pishkhan/pishkhan/desk"
+)
+
+// demoDataDir is where `pishkhan demo` works unless --data says otherwise:
+// a folder of its own next to the real data folder, never the real one.
+func demoDataDir() (string, error) {
+	d, err := desk.DefaultDataDir()
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(d, `/\`) + "-demo", nil
+}
+
+// wipeDemoFolder empties a demo data folder, refusing if it holds anything
+// but Pishkhan's database files, so it can never delete someone's data.
+func wipeDemoFolder(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read demo folder %s: %w", dir, err)
+	}
+	for _, en := range entries {
+		switch en.Name() {
+		case desk.DBFile, desk.DBFile + "-wal", desk.DBFile + "-shm":
+		default:
+			return pishkhan.Errorf(pishkhan.EConflict, "پوشه نمایشی پرونده‌های دیگری دارد و پاک نمی‌شود.",
+				"%s holds %s, which is not Pishkhan's; refusing to wipe it (choose another --data)", dir, en.Name())
+		}
+	}
+	for _, en := range entries {
+		if err := os.Remove(filepath.Join(dir, en.Name())); err != nil {
+			return fmt.Errorf("wipe demo folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoCitizens are made-up people with valid national codes.
+var demoCitizens = []struct{ nine, first, last, father, birth, mobile string }{
+	{"001234567", "زهرا", "احمدی", "علی", "1368/04/12", "09121234567"},
+	{"052417893", "محمدرضا", "کریمی", "حسین", "1359/11/03", "09351112233"},
+	{"274615390", "فاطمه", "موسوی", "مهدی", "1375/01/28", "09187654321"},
+	{"384920176", "علی", "رضایی", "جواد", "1380/07/15", "09011234567"},
+	{"450918273", "مریم", "حسینی", "محمود", "1371/09/30", "09391234567"},
+	{"612093847", "امیرحسین", "نوری", "رضا", "1363/02/09", "09161239876"},
+}
+
+func cmdDemo(e *env, args []string) error {
+	fs := newFlags(e, "demo")
+	fresh := fs.Bool("fresh", false, "empty the demo data folder first")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if e.dataDir == "" {
+		if e.dataDir, err = demoDataDir(); err != nil {
+			return err
+		}
+	}
+	if *fresh {
+		if err := wipeDemoFolder(e.dataDir); err != nil {
+			return err
+		}
+	}
+	w := e.stdout
+	step := func(format string, args ...any) { fmt.Fprintf(w, "\n== "+format+"\n", args...) }
+	fmt.Fprintf(w, "Pishkhan %s — headless demo (the window comes with a later release)\ndata folder: %s\n", version, e.dataDir)
+
+	d, err := e.createDesk()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	d.PINCost = pishkhan.DefaultArgon2id
+	ctx := e.ctx
+
+	step("1. initialise the desk")
+	cfg, err := d.Init(ctx, desk.InitInput{OfficeCode: "۱۲۳۴۵", OfficeName: "دفتر پیشخوان خدمات دولت شماره ۱۲۳۴۵ (نمایشی)", DeskNumber: "1"}, "demo")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "office %05d «%s», desk %02d\n", cfg.OfficeCode, cfg.OfficeName, cfg.DeskNumber)
+
+	step("2. users")
+	for _, u := range []desk.AddUserInput{
+		{Username: "modir", FullName: "مدیر دفتر نمایشی", Role: "supervisor", PIN: "۲۴۶۸۱۳"},
+		{Username: "operator1", FullName: "اپراتور یک", Role: "clerk", PIN: "135790"},
+	} {
+		if _, err := d.Store.UserByName(ctx, u.Username); err == nil {
+			fmt.Fprintf(w, "%s already exists\n", u.Username)
+			continue
+		}
+		if _, err := d.AddUser(ctx, u, "demo"); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "added %s (%s)\n", u.Username, u.Role)
+	}
+
+	step("3. install the demo catalog")
+	cat := democatalog.Version1()
+	counts, err := d.ImportCatalog(ctx, cat, "demo")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "catalog v%d: %d agencies, %d services (%d licence), %d sub-services, %d inquiry types\n",
+		counts.Version, counts.Agencies, counts.Services, counts.Licence, counts.SubServices, counts.InquiryTypes)
+
+	step("4. search the catalog in Persian (Arabic ي/ك and any digits work too)")
+	for _, q := range []string{"گذرنامه", "كارت سوخت", "پلاک"} {
+		hits, err := d.SearchCatalog(ctx, q, 3)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%q:\n", q)
+		for _, h := range hits {
+			fmt.Fprintf(w, "   %s  %s — %s  (%d rials, %d inquiries)\n", h.SubServiceID, h.SubServiceName, h.AgencyName, h.TotalFee, h.Inquiries)
+		}
+	}
+
+	step("5. walk-ins: file requests")
+	licenceSub := ""
+	licence := map[string]bool{}
+	for _, s := range cat.Services {
+		if s.Licence {
+			licence[s.ID] = true
+		}
+	}
+	for _, s := range cat.SubServices {
+		if licence[s.ServiceID] {
+			licenceSub = s.ID
+			break
+		}
+	}
+	subs := []string{"ss-0001", "ss-0005", "ss-0014", "ss-0009", "ss-0021", licenceSub}
+	var codes []string
+	for i, id := range subs {
+		c := demoCitizens[i%len(demoCitizens)]
+		nc, err := pishkhan.CompleteNationalCode(c.nine)
+		if err != nil {
+			return err
+		}
+		en, err := d.SubService(ctx, id)
+		if err != nil {
+			return err
+		}
+		fields := sampleForm(en.SubService, nc, c.birth)
+		in := desk.IntakeInput{NationalCode: string(nc), FirstName: c.first, LastName: c.last, FatherName: c.father,
+			BirthDate: c.birth, Mobile: c.mobile, SubServiceID: id, Fields: fields, PayMethod: "cash", Clerk: "operator1"}
+		if i%2 == 1 {
+			in.PayMethod, in.TerminalRef = "card", strconv.Itoa(400000000000+i*7919)
+		}
+		r, err := d.Intake(ctx, in)
+		if err != nil {
+			return fmt.Errorf("demo intake of %s: %w", id, err)
+		}
+		codes = append(codes, string(r.TrackingCode))
+		fmt.Fprintf(w, "%s  %s %s — %s: %d inquiries, %d rials (%s)\n", r.TrackingCode.Display(), c.first, c.last,
+			en.SubService.Name, len(r.Inquiries), r.TotalFee(), in.PayMethod)
+	}
+
+	step("6. bad input is refused, in Persian for the screen and English for logs; nothing is written")
+	_, err = d.Intake(ctx, desk.IntakeInput{NationalCode: "۰۰۱۲۳۴۵۶۷۸", FirstName: "نمونه", LastName: "نمونه", SubServiceID: "ss-0001", PayMethod: "cash", Clerk: "operator1"})
+	fmt.Fprintf(w, "national code ۰۰۱۲۳۴۵۶۷۸ → %v\n   fa: %s\n", err, pishkhan.PersianMessage(err))
+
+	step("7. today's requests")
+	vs, err := d.ListDay(ctx, d.Today())
+	if err != nil {
+		return err
+	}
+	if err := emitList(&env{stdout: w}, vs); err != nil {
+		return err
+	}
+
+	step("8. look one up by tracking code")
+	v, err := d.Show(ctx, codes[0])
+	if err != nil {
+		return err
+	}
+	printRequest(w, v)
+
+	step("9. verify the audit trail")
+	rep, err := d.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "audit trail OK: %d entries, head %s\n", rep.Entries, rep.Last.Hash)
+	fmt.Fprintf(w, "\nTry it yourself:\n  go run ./cmd/pishkhan --data %s catalog search 'گواهینامه'\n  go run ./cmd/pishkhan --data %s show %s\n",
+		e.dataDir, e.dataDir, codes[0])
+	return nil
+}
+
+// sampleForm fills a sub-service's form with plausible values that pass its
+// validation: the citizen's own national code for national-code fields, the
+// first choice for choices, and so on.
+func sampleForm(s pishkhan.SubService, nc pishkhan.NationalCode, birth string) map[string]string {
+	out := map[string]string{}
+	for _, f := range s.Fields {
+		vals := sampleValues(f, nc)
+		if f.Key == "birth_date" {
+			vals = append([]string{birth}, vals...)
+		}
+		for _, v := range vals {
+			if _, err := f.Validate(v); err == nil {
+				out[f.Key] = v
+				break
+			}
+		}
+	}
+	return out
+}
+
+func sampleValues(f pishkhan.FieldSpec, nc pishkhan.NationalCode) []string {
+	switch f.Type {
+	case pishkhan.FieldNationalCode:
+		return []string{string(nc)}
+	case pishkhan.FieldMobile:
+		return []string{"09121234567"}
+	case pishkhan.FieldPostalCode:
+		return []string{"1563714531"}
+	case pishkhan.FieldDate:
+		return []string{"1404/06/15", "1370/05/12"}
+	case pishkhan.FieldPlate:
+		return []string{"12ب345-67"}
+	case pishkhan.FieldChoice:
+		if len(f.Choices) > 0 {
+			return []string{f.Choices[0]}
+		}
+	case pishkhan.FieldNumber, pishkhan.FieldAmount:
+		if f.Max > 0 {
+			return []string{strconv.FormatInt((f.Min+f.Max)/2, 10)}
+		}
+		return []string{"5000000", "1"}
+	case pishkhan.FieldText:
+		n := max(f.MinLen, 10)
+		return []string{"تهران، خیابان انقلاب، کوچه نمونه، پلاک ۱۲", "متن نمونه برای آزمایش", "A12345678", "NAAP41FD1KJ123456"[:min(17, max(f.MinLen, 6))],
+			strings.Repeat("1", n)[:max(f.MinLen, 1)], "نمونه"}
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package desk
+
+import (
+	"context"
+	"strings"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/persian"
+	"github.com/pishkhan/pishkhan/store"
+)
+
+// IntakeInput is what the clerk gathered from a walk-in.
+type IntakeInput struct {
+	NationalCode string // any digit script, dashes allowed
+	FirstName    string
+	LastName     string
+	FatherName   string
+	BirthDate    string // Jalali, optional
+	Mobile       string // optional
+	SubServiceID string
+	Fields       map[string]string
+	PayMethod    string // "cash" or "card"
+	Amount       string // optional: when given it must equal the fee due
+	TerminalRef  string // card terminal reference for card payments
+	Clerk        string // user name of the clerk filing it
+}
+
+// Intake validates a walk-in's request against the catalog and the
+// domain's rules and files it in one transaction. It returns the filed
+// request with its tracking code; nothing is written when it fails.
+func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, error) {
+	clerk, err := d.Store.UserByName(ctx, strings.TrimSpace(in.Clerk))
+	if err != nil {
+		if pishkhan.ErrorCode(err) == pishkhan.ENotFound {
+			return nil, pishkhan.FieldError("clerk", "اپراتوری با این نام کاربری وجود ندارد.", "no user %q to file the request", in.Clerk)
+		}
+		return nil, err
+	}
+	if !clerk.Active || (clerk.Role != pishkhan.RoleClerk && clerk.Role != pishkhan.RoleSupervisor) {
+		return nil, pishkhan.Errorf(pishkhan.EUnauthorized, "فقط اپراتور یا مدیر دفتر می‌تواند درخواست ثبت کند.",
+			"user %s (%s) may not file requests", clerk.Username, clerk.Role)
+	}
+	nc, err := pishkhan.ParseNationalCode(in.NationalCode)
+	if err != nil {
+		return nil, err
+	}
+	c := pishkhan.Citizen{NationalCode: nc, FirstName: persian.NormalizeText(in.FirstName),
+		LastName: persian.NormalizeText(in.LastName), FatherName: persian.NormalizeText(in.FatherName)}
+	if c.FirstName == "" || c.LastName == "" {
+		return nil, pishkhan.FieldError("name", "نام و نام خانوادگی متقاضی را وارد کنید.", "citizen's first and last name are required")
+	}
+	if strings.TrimSpace(in.BirthDate) != "" {
+		bd, err := persian.ParseDate(in.BirthDate)
+		if err != nil {
+			return nil, pishkhan.FieldError("birth_date", "تاریخ تولد را به شکل ۱۳۶۵/۰۴/۱۲ وارد کنید.", "birth date %q: %v", in.BirthDate, err)
+		}
+		if bd.Compare(d.Today()) > 0 {
+			return nil, pishkhan.FieldError("birth_date", "تاریخ تولد نمی‌تواند در آینده باشد.", "birth date %s is in the future", bd)
+		}
+		c.BirthDate = bd.String()
+	}
+	if strings.TrimSpace(in.Mobile) != "" {
+		if c.Mobile, err = pishkhan.ParseMobile(in.Mobile); err != nil {
+			return nil, err
+		}
+	}
+	entry, err := d.Store.SubService(ctx, strings.TrimSpace(in.SubServiceID))
+	if err != nil {
+		return nil, err
+	}
+	fields, err := entry.SubService.ValidateForm(in.Fields)
+	if err != nil {
+		return nil, err
+	}
+	due := entry.SubService.TotalFee()
+	pay := pishkhan.Payment{Method: pishkhan.PaymentMethod(strings.ToLower(strings.TrimSpace(in.PayMethod))), Amount: due,
+		TerminalRef: persian.ToLatinDigits(strings.TrimSpace(in.TerminalRef))}
+	if strings.TrimSpace(in.Amount) != "" {
+		a, err := persian.ParseInt(in.Amount)
+		if err != nil {
+			return nil, pishkhan.FieldError("amount", "مبلغ باید عدد باشد.", "amount %q is not a number", in.Amount)
+		}
+		pay.Amount = pishkhan.Rials(a)
+	}
+	if err := pay.Validate(due); err != nil {
+		return nil, err
+	}
+	id, err := pishkhan.NewID(d.Now(), nil)
+	if err != nil {
+		return nil, err
+	}
+	r, err := d.Store.Intake(ctx, store.NewRequest{ID: id, Citizen: c, SubServiceID: entry.SubService.ID,
+		CatalogVersion: entry.Version, Fields: fields, Payment: pay, Clerk: clerk.Username})
+	if err != nil {
+		return nil, err
+	}
+	d.Log.Info("intake", "tracking_code", r.TrackingCode, "sub_service", r.SubServiceID, "clerk", clerk.Username)
+	return r, nil
+}

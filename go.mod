@@ -1,0 +1,15 @@
+module github.com/pishkhan/pishkhan
+
+go 1.26.0
+
+require (
+	github.com/jalaali/go-jalaali v0.1.0
+	golang.org/x/crypto v0.59.0
+	golang.org/x/text v0.44.0
+	pgregory.net/rapid v1.3.0
+)
+
+require (
+	github.com/mattn/go-sqlite3 v1.14.53 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

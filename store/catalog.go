@@ -1,0 +1,301 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/persian"
+)
+
+// ImportCatalog replaces the desk's catalog with cat in one transaction. A
+// catalog older than the one installed is refused. Requests already filed
+// keep the names, fees and version they were made under.
+func (s *DB) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor string) error {
+	if err := cat.Check(); err != nil {
+		return pishkhan.WrapError(err, pishkhan.EInvalid, "فهرست خدمات معتبر نیست و وارد نشد.", "catalog is invalid")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := catalogVersion(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if cat.Version < cur {
+			return pishkhan.Errorf(pishkhan.EConflict, "نسخه فهرست خدمات از نسخه نصب‌شده قدیمی‌تر است.",
+				"catalog version %d is older than the installed version %d", cat.Version, cur)
+		}
+		for _, q := range []string{"DELETE FROM sub_service_inquiries", "DELETE FROM sub_services",
+			"DELETE FROM inquiry_types", "DELETE FROM services", "DELETE FROM agencies"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("clear catalog: %w", err)
+			}
+		}
+		if err := insertCatalog(ctx, tx, cat); err != nil {
+			return err
+		}
+		now := s.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_meta (id, version, imported_at) VALUES (1, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET version = excluded.version, imported_at = excluded.imported_at`,
+			int64(cat.Version), fmtTime(now)); err != nil {
+			return fmt.Errorf("save catalog version: %w", err)
+		}
+		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "catalog.import",
+			Subject: fmt.Sprintf("v%d", cat.Version),
+			Detail:  fmt.Sprintf("%d agencies, %d services, %d sub-services, %d inquiry types", len(cat.Agencies), len(cat.Services), len(cat.SubServices), len(cat.InquiryTypes))})
+	})
+}
+
+func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error {
+	prep := func(q string) (*sql.Stmt, error) {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("prepare catalog insert: %w", err)
+		}
+		return st, nil
+	}
+	agencyNames := make(map[string]string, len(cat.Agencies))
+	st, err := prep("INSERT INTO agencies (id, name, generated) VALUES (?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, a := range cat.Agencies {
+		agencyNames[a.ID] = a.Name
+		if _, err := st.ExecContext(ctx, a.ID, a.Name, boolInt(a.Generated)); err != nil {
+			return fmt.Errorf("insert agency %s: %w", a.ID, err)
+		}
+	}
+	st2, err := prep("INSERT INTO services (id, agency_id, name, licence, generated) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st2.Close()
+	services := make(map[string]pishkhan.Service, len(cat.Services))
+	for _, sv := range cat.Services {
+		services[sv.ID] = sv
+		if _, err := st2.ExecContext(ctx, sv.ID, sv.AgencyID, sv.Name, boolInt(sv.Licence), boolInt(sv.Generated)); err != nil {
+			return fmt.Errorf("insert service %s: %w", sv.ID, err)
+		}
+	}
+	st3, err := prep("INSERT INTO inquiry_types (id, agency_id, name) VALUES (?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st3.Close()
+	for _, q := range cat.InquiryTypes {
+		if _, err := st3.ExecContext(ctx, q.ID, q.AgencyID, q.Name); err != nil {
+			return fmt.Errorf("insert inquiry type %s: %w", q.ID, err)
+		}
+	}
+	st4, err := prep(`INSERT INTO sub_services (id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated, name_key, context_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer st4.Close()
+	st5, err := prep("INSERT INTO sub_service_inquiries (sub_service_id, inquiry_type_id, position) VALUES (?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st5.Close()
+	for _, ss := range cat.SubServices {
+		fields := ss.Fields
+		if fields == nil {
+			fields = []pishkhan.FieldSpec{}
+		}
+		fj, err := json.Marshal(fields)
+		if err != nil {
+			return fmt.Errorf("encode fields of %s: %w", ss.ID, err)
+		}
+		sv := services[ss.ServiceID]
+		ctxKey := persian.Normalize(sv.Name + " " + agencyNames[sv.AgencyID])
+		if _, err := st4.ExecContext(ctx, ss.ID, ss.ServiceID, ss.Name, string(fj), int64(ss.GovFee), int64(ss.CounterFee),
+			boolInt(ss.NeedsApproval), boolInt(ss.Generated), persian.Normalize(ss.Name), ctxKey); err != nil {
+			return fmt.Errorf("insert sub-service %s: %w", ss.ID, err)
+		}
+		for i, q := range ss.Inquiries {
+			if _, err := st5.ExecContext(ctx, ss.ID, q, i); err != nil {
+				return fmt.Errorf("insert inquiry %s of %s: %w", q, ss.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// CatalogVersion returns the installed catalog's version, 0 when none is installed.
+func (s *DB) CatalogVersion(ctx context.Context) (pishkhan.CatalogVersion, error) {
+	return catalogVersion(ctx, s.db)
+}
+
+func catalogVersion(ctx context.Context, q queryer) (pishkhan.CatalogVersion, error) {
+	var v int64
+	err := q.QueryRowContext(ctx, "SELECT version FROM catalog_meta WHERE id = 1").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, storageError(fmt.Errorf("read catalog version: %w", err))
+	}
+	return pishkhan.CatalogVersion(v), nil
+}
+
+// CatalogCounts are the sizes of the installed catalog.
+type CatalogCounts struct {
+	Version                                                pishkhan.CatalogVersion
+	Agencies, Services, SubServices, InquiryTypes, Licence int
+}
+
+// CatalogCounts counts the installed catalog.
+func (s *DB) CatalogCounts(ctx context.Context) (CatalogCounts, error) {
+	var c CatalogCounts
+	v, err := s.CatalogVersion(ctx)
+	if err != nil {
+		return c, err
+	}
+	c.Version = v
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM agencies), (SELECT COUNT(*) FROM services),
+		(SELECT COUNT(*) FROM sub_services), (SELECT COUNT(*) FROM inquiry_types), (SELECT COUNT(*) FROM services WHERE licence = 1)`).
+		Scan(&c.Agencies, &c.Services, &c.SubServices, &c.InquiryTypes, &c.Licence)
+	if err != nil {
+		return c, storageError(fmt.Errorf("count catalog: %w", err))
+	}
+	return c, nil
+}
+
+// CatalogEntry is a sub-service with what surrounds it: its service, its
+// agency and the inquiry types it needs.
+type CatalogEntry struct {
+	Version    pishkhan.CatalogVersion
+	SubService pishkhan.SubService
+	Service    pishkhan.Service
+	Agency     pishkhan.Agency
+	Inquiries  []pishkhan.InquiryType
+}
+
+// SubService returns one sub-service by id with its context, or ENotFound.
+func (s *DB) SubService(ctx context.Context, id string) (CatalogEntry, error) {
+	return subService(ctx, s.db, id)
+}
+
+func subService(ctx context.Context, q queryer, id string) (CatalogEntry, error) {
+	var e CatalogEntry
+	var fj string
+	var na, gen, lic, sgen, agen int
+	var gov, counter int64
+	err := q.QueryRowContext(ctx, `SELECT ss.id, ss.service_id, ss.name, ss.fields_json, ss.gov_fee, ss.counter_fee, ss.needs_approval, ss.generated,
+			sv.agency_id, sv.name, sv.licence, sv.generated, ag.name, ag.generated, (SELECT version FROM catalog_meta WHERE id = 1)
+		FROM sub_services ss JOIN services sv ON sv.id = ss.service_id JOIN agencies ag ON ag.id = sv.agency_id
+		WHERE ss.id = ?`, id).Scan(&e.SubService.ID, &e.SubService.ServiceID, &e.SubService.Name, &fj, &gov, &counter, &na, &gen,
+		&e.Service.AgencyID, &e.Service.Name, &lic, &sgen, &e.Agency.Name, &agen, &e.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, pishkhan.Errorf(pishkhan.ENotFound, "این خدمت در فهرست خدمات نیست.", "no sub-service %q in the catalog", id)
+	}
+	if err != nil {
+		return e, storageError(fmt.Errorf("read sub-service %s: %w", id, err))
+	}
+	e.SubService.GovFee, e.SubService.CounterFee = pishkhan.Rials(gov), pishkhan.Rials(counter)
+	e.SubService.NeedsApproval, e.SubService.Generated = na == 1, gen == 1
+	e.Service.ID, e.Service.Licence, e.Service.Generated = e.SubService.ServiceID, lic == 1, sgen == 1
+	e.Agency.ID, e.Agency.Generated = e.Service.AgencyID, agen == 1
+	if err := json.Unmarshal([]byte(fj), &e.SubService.Fields); err != nil {
+		return e, storageError(fmt.Errorf("decode fields of %s: %w", id, err))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT it.id, it.agency_id, it.name FROM sub_service_inquiries si
+		JOIN inquiry_types it ON it.id = si.inquiry_type_id WHERE si.sub_service_id = ? ORDER BY si.position`, id)
+	if err != nil {
+		return e, storageError(fmt.Errorf("read inquiries of %s: %w", id, err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it pishkhan.InquiryType
+		if err := rows.Scan(&it.ID, &it.AgencyID, &it.Name); err != nil {
+			return e, storageError(fmt.Errorf("read inquiry of %s: %w", id, err))
+		}
+		e.Inquiries = append(e.Inquiries, it)
+		e.SubService.Inquiries = append(e.SubService.Inquiries, it.ID)
+	}
+	return e, rows.Err()
+}
+
+// CatalogHit is one search result.
+type CatalogHit struct {
+	SubServiceID   string
+	SubServiceName string
+	ServiceName    string
+	AgencyName     string
+	TotalFee       pishkhan.Rials
+	Inquiries      int
+	Generated      bool
+	// Rank orders hits: 0 exact id or name, 1 name starts with the query,
+	// 2 a word of the name starts with it, 3 the name contains it,
+	// 4 the name holds every word of it, 5 only its service or agency matches.
+	Rank int
+}
+
+// SearchCatalog finds sub-services by a Persian query. The query and the
+// names are normalised alike (Arabic ي/ك, diacritics, tatweel, ZWNJ and
+// spaces, digit scripts); every word of the query must appear in the
+// sub-service's name or its service's or agency's name. Results are ranked
+// (see CatalogHit.Rank), real services before generated ones, shorter names first.
+func (s *DB) SearchCatalog(ctx context.Context, query string, limit int) ([]CatalogHit, error) {
+	q := persian.Normalize(query)
+	if q == "" {
+		return nil, nil
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 20
+	}
+	words := strings.Fields(q)
+	var where strings.Builder
+	var nameAll strings.Builder
+	var wordArgs []any
+	for i, w := range words {
+		if i > 0 {
+			where.WriteString(" AND ")
+			nameAll.WriteString(" AND ")
+		}
+		where.WriteString("instr(ss.name_key || ' ' || ss.context_key, ?) > 0")
+		nameAll.WriteString("instr(ss.name_key, ?) > 0")
+		wordArgs = append(wordArgs, w)
+	}
+	sqlText := `SELECT id, name, service_name, agency_name, fee, nq, generated, rnk FROM (
+		SELECT ss.id, ss.name, sv.name AS service_name, ag.name AS agency_name, ss.gov_fee + ss.counter_fee AS fee,
+			(SELECT COUNT(*) FROM sub_service_inquiries si WHERE si.sub_service_id = ss.id) AS nq, ss.generated, ss.name_key,
+			CASE
+				WHEN lower(ss.id) = ? OR ss.name_key = ? THEN 0
+				WHEN substr(ss.name_key, 1, length(?)) = ? THEN 1
+				WHEN instr(' ' || ss.name_key, ' ' || ?) > 0 THEN 2
+				WHEN instr(ss.name_key, ?) > 0 THEN 3
+				WHEN ` + nameAll.String() + ` THEN 4
+				ELSE 5
+			END AS rnk
+		FROM sub_services ss JOIN services sv ON sv.id = ss.service_id JOIN agencies ag ON ag.id = sv.agency_id
+		WHERE lower(ss.id) = ? OR (` + where.String() + `)
+	) ORDER BY rnk, generated, length(name_key), id LIMIT ?`
+	args := []any{q, q, q, q, q, q}
+	args = append(args, wordArgs...) // rank 4
+	args = append(args, q)           // the id match in WHERE
+	args = append(args, wordArgs...) // every word somewhere
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, storageError(fmt.Errorf("search catalog for %q: %w", query, err))
+	}
+	defer rows.Close()
+	var hits []CatalogHit
+	for rows.Next() {
+		var h CatalogHit
+		var fee int64
+		var gen int
+		if err := rows.Scan(&h.SubServiceID, &h.SubServiceName, &h.ServiceName, &h.AgencyName, &fee, &h.Inquiries, &gen, &h.Rank); err != nil {
+			return nil, storageError(fmt.Errorf("read search hit: %w", err))
+		}
+		h.TotalFee, h.Generated = pishkhan.Rials(fee), gen == 1
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pishkhan/pishkhan"
+)
+
+// InitDesk saves the desk's configuration once. A second call with the same
+// office and desk is a no-op; a different one is a conflict.
+func (s *DB) InitDesk(ctx context.Context, cfg pishkhan.DeskConfig, actor string) error {
+	if err := cfg.Check(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := deskConfig(ctx, tx)
+		if err == nil {
+			if old.OfficeCode == cfg.OfficeCode && old.DeskNumber == cfg.DeskNumber {
+				return nil
+			}
+			return pishkhan.Errorf(pishkhan.EConflict, "این میز قبلاً با کد دفتر و شماره میز دیگری راه‌اندازی شده است.",
+				"desk already initialised as office %d desk %d", old.OfficeCode, old.DeskNumber)
+		}
+		if pishkhan.ErrorCode(err) != pishkhan.ENotInit {
+			return err
+		}
+		now := s.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO desk_config (id, office_code, office_name, desk_number, created_at)
+			VALUES (1, ?, ?, ?, ?)`, cfg.OfficeCode, cfg.OfficeName, cfg.DeskNumber, fmtTime(now)); err != nil {
+			return fmt.Errorf("save desk config: %w", err)
+		}
+		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "desk.init",
+			Subject: fmt.Sprintf("%05d-%02d", cfg.OfficeCode, cfg.DeskNumber), Detail: cfg.OfficeName})
+	})
+}
+
+// DeskConfig returns the desk's configuration, or an ENotInit error.
+func (s *DB) DeskConfig(ctx context.Context) (pishkhan.DeskConfig, error) {
+	return deskConfig(ctx, s.db)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func deskConfig(ctx context.Context, q queryer) (pishkhan.DeskConfig, error) {
+	var c pishkhan.DeskConfig
+	var created string
+	err := q.QueryRowContext(ctx, `SELECT office_code, office_name, desk_number, created_at FROM desk_config WHERE id = 1`).
+		Scan(&c.OfficeCode, &c.OfficeName, &c.DeskNumber, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, pishkhan.Errorf(pishkhan.ENotInit, "این میز هنوز راه‌اندازی نشده است؛ ابتدا «pishkhan init» را اجرا کنید.",
+			"desk is not initialised; run 'pishkhan init' first")
+	}
+	if err != nil {
+		return c, storageError(fmt.Errorf("read desk config: %w", err))
+	}
+	c.CreatedAt, err = parseTime(created)
+	return c, err
+}

@@ -1,0 +1,254 @@
+// Package store keeps the desk's data in SQLite (mattn/go-sqlite3): the desk
+// configuration, users, the catalog, requests with their inquiries, payments
+// and print jobs, day closes, and the hash-chained audit trail. Requests in
+// state queued or sending are the outbox that the replicator drains.
+//
+// The database runs in WAL mode with synchronous=FULL, so a committed
+// transaction survives a crash or a power cut; foreign keys are on, and
+// CHECK constraints and triggers refuse rows that break the domain's rules
+// even if a bug in the code above tries to write them.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/pishkhan/pishkhan"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// timeLayout is fixed-width so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// DB is an open desk database.
+type DB struct {
+	db   *sql.DB
+	path string
+
+	// Now is the clock used for every transaction's time; tests set it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path, applies pending
+// migrations and checks that the file is usable.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, storageError(fmt.Errorf("create data folder %s: %w", dir, err))
+		}
+	}
+	q := "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate"
+	db, err := sql.Open("sqlite3", "file:"+path+q)
+	if err != nil {
+		return nil, storageError(fmt.Errorf("open %s: %w", path, err))
+	}
+	s := &DB{db: db, path: path, Now: time.Now}
+	if err := s.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// check verifies that the pragmas took effect and the file is a database.
+func (s *DB) check(ctx context.Context) error {
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return storageError(fmt.Errorf("open %s: %w", s.path, err))
+	}
+	if mode != "wal" {
+		return storageError(fmt.Errorf("open %s: journal mode is %q, want wal", s.path, mode))
+	}
+	var fk, syncMode int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		return storageError(fmt.Errorf("open %s: foreign keys are not on (%v)", s.path, err))
+	}
+	if err := s.db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&syncMode); err != nil || syncMode != 2 {
+		return storageError(fmt.Errorf("open %s: synchronous is %d, want FULL (2) (%v)", s.path, syncMode, err))
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Path is the database file's path.
+func (s *DB) Path() string { return s.path }
+
+// SQL exposes the underlying handle for tests and tools in this module.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Migration is one embedded schema step.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded migrations: %w", err)
+	}
+	var ms []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive number and '_'", name)
+		}
+		b, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("read migration %s: %w", name, err)
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	for i, m := range ms {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations must be numbered 1, 2, 3…; %s is number %d", m.Name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies every migration newer than the database, each in its own
+// transaction together with its schema_migrations row.
+func (s *DB) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return storageError(fmt.Errorf("create schema_migrations: %w", err))
+	}
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	var current int
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return storageError(fmt.Errorf("read schema version: %w", err))
+	}
+	if current > len(ms) {
+		return pishkhan.Errorf(pishkhan.EConflict, "پایگاه داده با نسخه جدیدتری از برنامه ساخته شده است؛ برنامه را به‌روز کنید.",
+			"database schema version %d is newer than this program knows (%d); upgrade Pishkhan", current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("apply migration %s: %w", m.Name, err)
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.Version, m.Name, fmtTime(s.Now()))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the number of the newest applied migration.
+func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
+	return v, err
+}
+
+// inTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it; any
+// error or panic rolls everything back, so nothing is ever half-written.
+func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return storageError(fmt.Errorf("begin transaction: %w", err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return classify(err)
+	}
+	if err = tx.Commit(); err != nil {
+		return storageError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// classify turns low-level SQLite failures into typed errors; typed errors pass through.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pishkhan.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrConstraint:
+			return pishkhan.WrapError(err, pishkhan.EConflict, "این داده با داده‌های ثبت‌شده ناسازگار است و ذخیره نشد.", "constraint violated")
+		case sqlite3.ErrFull:
+			return pishkhan.WrapError(err, pishkhan.EInternal, "دیسک پر است؛ هیچ چیزی ذخیره نشد. فضای دیسک را آزاد کنید.", "disk full: nothing was saved")
+		}
+	}
+	return storageError(err)
+}
+
+// storageError wraps an environmental failure of the database.
+func storageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pishkhan.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return pishkhan.WrapError(err, pishkhan.EInternal, "دیسک پر است؛ هیچ چیزی ذخیره نشد. فضای دیسک را آزاد کنید.", "disk full: nothing was saved")
+	}
+	return pishkhan.WrapError(err, pishkhan.EInternal, "خواندن یا نوشتن پایگاه داده ممکن نشد.", "database")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
