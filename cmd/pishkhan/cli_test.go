@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/pishkhan/pishkhan"
+)
+
+// pk runs the CLI in-process and returns exit code, stdout and stderr.
+func pk(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func mustPK(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs := pk(t, "", args...)
+	if code != 0 {
+		t.Fatalf("pishkhan %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+// snapshot is every table's row count and the audit head: if bad input
+// changes nothing, the snapshot is the same before and after.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "pishkhan.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var b strings.Builder
+	for _, tb := range tables {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM "` + tb + `"`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s:%d ", tb, n)
+	}
+	var head sql.NullString
+	if err := db.QueryRow(`SELECT hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&head); err != nil && err != sql.ErrNoRows {
+		t.Fatal(err)
+	}
+	return b.String() + "head=" + head.String
+}
+
+// setup makes an initialised desk with a clerk, a technician and the demo catalog.
+func setup(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "data")
+	mustPK(t, "--data", dir, "init", "--office", "۱۲۳۴۵", "--office-name", "دفتر آزمایشی", "--desk", "3")
+	mustPK(t, "--data", dir, "users", "add", "--username", "ali", "--name", "علی کاظمی", "--role", "clerk", "--pin", "4826")
+	code, _, errs := pk(t, "7391\n", "--data", dir, "users", "add", "--username", "tech", "--name", "کارشناس", "--role", "technician", "--pin-stdin")
+	if code != 0 {
+		t.Fatalf("users add --pin-stdin: %d %s", code, errs)
+	}
+	mustPK(t, "--data", dir, "catalog", "import", "--demo")
+	return dir
+}
+
+func TestHappyPath(t *testing.T) {
+	dir := setup(t)
+	var hits []map[string]any
+	if err := json.Unmarshal([]byte(mustPK(t, "--data", dir, "--json", "catalog", "search", "گذرنامه")), &hits); err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0]["SubServiceID"] != "ss-0001" {
+		t.Fatalf("search گذرنامه: first hit %v, want ss-0001", hits)
+	}
+	nc, _ := pishkhan.CompleteNationalCode("001234567")
+	out := mustPK(t, "--data", dir, "--json", "intake", "--clerk", "ali", "--national-code", persianDigits(string(nc)),
+		"--first-name", "زهرا", "--last-name", "احمدی", "--sub-service", "ss-0012", "--pay", "card", "--ref", "۱۲۳۴۵۶۷۸۹۰",
+		"--field", "owner_national_code="+string(nc), "--field", "mobile=۰۹۱۲۱۲۳۴۵۶۷", "--field", "plate=۱۲ ب ۳۴۵ ایران ۶۷")
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("intake JSON: %v\n%s", err, out)
+	}
+	code, _ := res["tracking_code"].(string)
+	if len(code) != 18 || !strings.HasPrefix(code, "1234503") {
+		t.Fatalf("tracking code %q does not start with office 12345 desk 03", code)
+	}
+	var shown map[string]any
+	if err := json.Unmarshal([]byte(mustPK(t, "--data", dir, "--json", "show", code)), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if shown["state"] != "queued" || shown["national_code"] != string(nc) || shown["sub_service_id"] != "ss-0012" ||
+		shown["fields"].(map[string]any)["plate"] != "12ب345-67" {
+		t.Fatalf("show: %v", shown)
+	}
+	if p := shown["payment"].(map[string]any); p["method"] != "card" || p["terminal_ref"] != "1234567890" {
+		t.Fatalf("payment: %v", p)
+	}
+	// The human forms.
+	if out := mustPK(t, "--data", dir, "list", "--today"); !strings.Contains(out, "1 requests") || !strings.Contains(out, "زهرا احمدی") {
+		t.Fatalf("list --today:\n%s", out)
+	}
+	if out := mustPK(t, "--data", dir, "lookup", string(nc)); !strings.Contains(out, code[:5]) {
+		t.Fatalf("lookup by national code:\n%s", out)
+	}
+	if out := mustPK(t, "--data", dir, "audit", "verify"); !strings.Contains(out, "audit trail OK: 5 entries") {
+		t.Fatalf("audit verify: %s", out)
+	}
+}
+
+func persianDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune('۰' + r - '0')
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Every command, given bad input on a fresh folder, fails with a clear
+// English error and creates nothing.
+func TestBadInputOnFreshFolderWritesNothing(t *testing.T) {
+	cases := [][]string{
+		{"init", "--office", "abc", "--office-name", "x", "--desk", "1"},
+		{"init", "--office", "123456", "--office-name", "x", "--desk", "1"},
+		{"init", "--office", "12345", "--office-name", "", "--desk", "1"},
+		{"init", "--office", "12345", "--office-name", "x", "--desk", "100"},
+		{"init", "--office", "12345", "--office-name", "x", "--desk", "1", "extra"},
+		{"users", "add", "--username", "ali", "--name", "x", "--role", "clerk", "--pin", "1234"},
+		{"users", "list"},
+		{"catalog", "import", "--demo"},
+		{"catalog", "search", "گذرنامه"},
+		{"intake", "--clerk", "ali"},
+		{"show", "123450305090700015"},
+		{"lookup", "0012345679"},
+		{"list", "--today"},
+		{"audit", "verify"},
+		{"purge", "--retention-days", "30"},
+		{"nonsense"},
+	}
+	for _, c := range cases {
+		dir := filepath.Join(t.TempDir(), "data")
+		code, out, errs := pk(t, "", append([]string{"--data", dir}, c...)...)
+		if code == 0 {
+			t.Errorf("%v: exit 0, want an error (stdout %q)", c, out)
+		}
+		if !strings.Contains(errs, "pishkhan") || len(strings.TrimSpace(errs)) < 20 {
+			t.Errorf("%v: unclear error %q", c, errs)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%v: created %s", c, dir)
+		}
+	}
+}
+
+// Every command, given bad input on a working desk, fails with a clear
+// error, the right exit code, and leaves the database exactly as it was.
+func TestBadInputOnDeskWritesNothing(t *testing.T) {
+	dir := setup(t)
+	nc, _ := pishkhan.CompleteNationalCode("001234567")
+	good := []string{"intake", "--clerk", "ali", "--national-code", string(nc), "--first-name", "زهرا", "--last-name", "احمدی",
+		"--sub-service", "ss-0012", "--field", "owner_national_code=" + string(nc), "--field", "mobile=09121234567", "--field", "plate=12ب345-67"}
+	tracking := strings.TrimSpace(mustPK(t, append([]string{"--data", dir}, good...)...))
+	with := func(flag, value string) []string {
+		out := append([]string{}, good...)
+		for i := range out {
+			if out[i] == flag {
+				out[i+1] = value
+				return out
+			}
+		}
+		return append(out, flag, value)
+	}
+	digits := strings.ReplaceAll(tracking, "-", "")
+	typo := digits[:4] + string('0'+(digits[4]-'0'+1)%10) + digits[5:]
+	cases := []struct {
+		args []string
+		exit int
+		want string
+	}{
+		{[]string{"init", "--office", "54321", "--office-name", "دیگر", "--desk", "1"}, exitConflict, "already initialised"},
+		{[]string{"users", "add", "--username", "ali", "--name", "x", "--role", "clerk", "--pin", "1234"}, exitConflict, "already exists"},
+		{[]string{"users", "add", "--username", "Bad Name", "--name", "x", "--role", "clerk", "--pin", "1234"}, exitInvalid, "username"},
+		{[]string{"users", "add", "--username", "sara", "--name", "x", "--role", "boss", "--pin", "1234"}, exitInvalid, "role"},
+		{[]string{"users", "add", "--username", "sara", "--name", "x", "--role", "clerk", "--pin", "12"}, exitInvalid, "PIN"},
+		{[]string{"users", "add", "--username", "sara", "--name", "x", "--role", "clerk", "--pin", "1111"}, exitInvalid, "PIN"},
+		{[]string{"catalog", "import"}, exitUsage, "--demo"},
+		{[]string{"catalog", "import", "/nonexistent/catalog.json"}, exitInvalid, "read catalog file"},
+		{[]string{"catalog", "search"}, exitUsage, "query"},
+		{[]string{"catalog", "search", "--limit", "0", "x"}, exitInvalid, "limit"},
+		{[]string{"catalog", "show", "ss-9999999"}, exitNotFound, "no sub-service"},
+		{with("--national-code", "0012345678"), exitInvalid, "check digit"},
+		{with("--national-code", "12345"), exitInvalid, "10 digits"},
+		{with("--national-code", "1111111111"), exitInvalid, "all digits equal"},
+		{with("--sub-service", "ss-nope"), exitNotFound, "no sub-service"},
+		{with("--clerk", "nobody"), exitInvalid, "no user"},
+		{with("--clerk", "tech"), exitUnauthorized, "may not file"},
+		{with("--first-name", ""), exitInvalid, "name"},
+		{with("--pay", "bitcoin"), exitInvalid, "payment method"},
+		{with("--pay", "card"), exitInvalid, "terminal reference"},
+		{with("--amount", "1"), exitInvalid, "differs"},
+		{with("--birth-date", "1404/12/30"), exitInvalid, "birth date"},
+		{with("--mobile", "0912"), exitInvalid, "mobile"},
+		{append(append([]string{}, good...), "--field", "nonsense=1"), exitInvalid, "not a field"},
+		{[]string{"intake", "--clerk", "ali", "--national-code", string(nc), "--first-name", "a", "--last-name", "b", "--sub-service", "ss-0012",
+			"--field", "owner_national_code=" + string(nc), "--field", "mobile=09121234567"}, exitInvalid, "required"},
+		{[]string{"show", typo}, exitInvalid, "check digit"},
+		{[]string{"show", "123"}, exitInvalid, "18 digits"},
+		{[]string{"lookup", "abc"}, exitInvalid, "tracking code or a 10-digit national code"},
+		{[]string{"list"}, exitUsage, "--today"},
+		{[]string{"list", "--day", "1405/13/01"}, exitInvalid, "day"},
+		{[]string{"audit"}, exitUsage, "verify"},
+		{[]string{"purge", "--retention-days", "0"}, exitInvalid, "retention"},
+		{[]string{"purge", "--bogus"}, exitUsage, "bogus"},
+	}
+	for _, c := range cases {
+		before := snapshot(t, dir)
+		code, _, errs := pk(t, "", append([]string{"--data", dir}, c.args...)...)
+		if code != c.exit {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", c.args, code, c.exit, errs)
+		}
+		if !strings.Contains(errs, c.want) {
+			t.Errorf("%v: stderr %q does not say %q", c.args, errs, c.want)
+		}
+		if after := snapshot(t, dir); after != before {
+			t.Errorf("%v: database changed:\nbefore %s\nafter  %s", c.args, before, after)
+		}
+	}
+}
+
+// With --json an error is one JSON object on stderr with the code, the
+// English and the Persian message and the field.
+func TestJSONErrors(t *testing.T) {
+	dir := setup(t)
+	code, _, errs := pk(t, "", "--data", dir, "--json", "show", "1234")
+	if code != exitInvalid {
+		t.Fatalf("exit %d", code)
+	}
+	var raw map[string]map[string]string
+	if err := json.Unmarshal([]byte(errs), &raw); err != nil {
+		t.Fatalf("stderr is not JSON: %q", errs)
+	}
+	e := raw["error"]
+	if e["code"] != pishkhan.EInvalid || e["field"] != "tracking_code" || !strings.Contains(e["message_fa"], "کد رهگیری") ||
+		!strings.Contains(e["message"], "18 digits") {
+		t.Fatalf("JSON error %v", raw)
+	}
+}
+
+func TestDemoRefusesForeignFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "thesis.docx"), []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := pk(t, "", "--data", dir, "demo", "--fresh")
+	if code != exitConflict || !strings.Contains(errs, "refusing to wipe") {
+		t.Fatalf("demo --fresh on a foreign folder: exit %d, %s", code, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "thesis.docx")); err != nil || string(b) != "precious" {
+		t.Fatal("demo touched a file it does not own")
+	}
+}
+
+func TestDemoRunsTwiceFresh(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	for i := 0; i < 2; i++ {
+		out := mustPK(t, "--data", dir, "demo", "--fresh")
+		for _, want := range []string{"catalog v1: 108 agencies, 779 services (241 licence), 2094 sub-services, 1300 inquiry types",
+			"6 requests", "audit trail OK: 10 entries", "رقم کنترل کد ملی درست نیست"} {
+			if !strings.Contains(out, want) {
+				t.Fatalf("run %d: demo output lacks %q:\n%s", i, want, out)
+			}
+		}
+	}
+}
