@@ -85,7 +85,7 @@ var DefaultArgon2id = Argon2idParams{Memory: 19 * 1024, Time: 2, Threads: 1}
 
 // check reports whether the parameters are within the range VerifyPIN accepts.
 func (p Argon2idParams) check() error {
-	if p.Memory < 1024 || p.Memory > 1<<21 || p.Time < 1 || p.Time > 16 || p.Threads < 1 {
+	if p.Memory < 1024 || p.Memory > 1<<18 || p.Time < 1 || p.Time > 16 || p.Threads < 1 {
 		return fmt.Errorf("argon2id parameters m=%d,t=%d,p=%d out of range", p.Memory, p.Time, p.Threads)
 	}
 	return nil
