@@ -4,12 +4,10 @@ go 1.26.0
 
 require (
 	github.com/jalaali/go-jalaali v0.1.0
+	github.com/mattn/go-sqlite3 v1.14.53
 	golang.org/x/crypto v0.59.0
 	golang.org/x/text v0.44.0
 	pgregory.net/rapid v1.3.0
 )
 
-require (
-	github.com/mattn/go-sqlite3 v1.14.53 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-)
+require golang.org/x/sys v0.50.0 // indirect

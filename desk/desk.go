@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pishkhan/pishkhan"
@@ -30,6 +31,21 @@ type Desk struct {
 	// PINCost is the argon2id cost used for new PINs.
 	PINCost pishkhan.Argon2idParams
 	dataDir string
+
+	decoyOnce sync.Once
+	decoy     string
+}
+
+// decoyHash is a PIN hash at the desk's cost that matches no PIN anyone types.
+func (d *Desk) decoyHash() string {
+	d.decoyOnce.Do(func() {
+		h, err := pishkhan.HashPIN("0123456789", d.PINCost)
+		if err != nil {
+			h, _ = pishkhan.HashPIN("0123456789", pishkhan.DefaultArgon2id)
+		}
+		d.decoy = h
+	})
+	return d.decoy
 }
 
 // DefaultDataDir is where the desk keeps its data when neither --data nor
@@ -174,9 +190,12 @@ func (d *Desk) AddUser(ctx context.Context, in AddUserInput, actor string) (pish
 // the same error, so the screen does not tell which user names exist.
 func (d *Desk) Authenticate(ctx context.Context, username, pin string) (pishkhan.User, error) {
 	bad := pishkhan.Errorf(pishkhan.EUnauthorized, "نام کاربری یا رمز درست نیست.", "wrong user name or PIN")
-	u, err := d.Store.UserByName(ctx, strings.TrimSpace(username))
+	u, err := d.Store.UserByName(ctx, strings.ToLower(strings.TrimSpace(username)))
 	if err != nil {
 		if pishkhan.ErrorCode(err) == pishkhan.ENotFound {
+			// Spend the same time as a wrong PIN, so timing does not tell
+			// which user names exist.
+			pishkhan.VerifyPIN(pin, d.decoyHash())
 			return pishkhan.User{}, bad
 		}
 		return pishkhan.User{}, err

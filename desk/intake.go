@@ -74,7 +74,7 @@ func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, e
 	}
 	due := entry.SubService.TotalFee()
 	pay := pishkhan.Payment{Method: pishkhan.PaymentMethod(strings.ToLower(strings.TrimSpace(in.PayMethod))), Amount: due,
-		TerminalRef: persian.ToLatinDigits(strings.TrimSpace(in.TerminalRef))}
+		TerminalRef: canonicalRef(in.TerminalRef)}
 	if strings.TrimSpace(in.Amount) != "" {
 		a, err := persian.ParseInt(in.Amount)
 		if err != nil {
@@ -96,4 +96,22 @@ func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, e
 	}
 	d.Log.Info("intake", "tracking_code", r.TrackingCode, "sub_service", r.SubServiceID, "clerk", clerk.Username)
 	return r, nil
+}
+
+// canonicalRef keeps a card terminal reference as plain ASCII digits when it
+// is digits with separators; anything else is left for Payment.Validate to refuse.
+func canonicalRef(s string) string {
+	s = persian.ToLatinDigits(strings.TrimSpace(s))
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\u200c' {
+			return -1
+		}
+		return r
+	}, s)
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return s
+		}
+	}
+	return digits
 }

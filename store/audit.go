@@ -72,6 +72,11 @@ func (s *DB) VerifyAudit(ctx context.Context) (int64, *pishkhan.AuditEntry, erro
 	var v pishkhan.AuditVerifier
 	for rows.Next() {
 		e, err := scanAudit(rows)
+		if err != nil && e.Seq > 0 {
+			// The row was read but its time does not parse: it was altered.
+			return v.Count(), v.Last(), pishkhan.WrapError(err, pishkhan.EConflict, "یکی از رویدادها دستکاری شده است.",
+				"audit entry %d was altered", e.Seq)
+		}
 		if err != nil {
 			return v.Count(), v.Last(), storageError(fmt.Errorf("read audit entry: %w", err))
 		}

@@ -16,6 +16,9 @@ import (
 // catalog older than the one installed is refused. Requests already filed
 // keep the names, fees and version they were made under.
 func (s *DB) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor string) error {
+	if cat == nil {
+		return pishkhan.Errorf(pishkhan.EInvalid, "فهرست خدمات خالی است و وارد نشد.", "catalog is nil")
+	}
 	if err := cat.Check(); err != nil {
 		return pishkhan.WrapError(err, pishkhan.EInvalid, "فهرست خدمات معتبر نیست و وارد نشد.", "catalog is invalid")
 	}
@@ -233,22 +236,32 @@ type CatalogHit struct {
 	// Rank orders hits: 0 exact id or name, 1 name starts with the query,
 	// 2 a word of the name starts with it, 3 the name contains it,
 	// 4 the name holds every word of it, 5 only its service or agency matches.
+	// Ranks 0, 1 and 3 also compare name and query with their spaces removed.
 	Rank int
 }
 
 // SearchCatalog finds sub-services by a Persian query. The query and the
 // names are normalised alike (Arabic ي/ك, diacritics, tatweel, ZWNJ and
 // spaces, digit scripts); every word of the query must appear in the
-// sub-service's name or its service's or agency's name. Results are ranked
-// (see CatalogHit.Rank), real services before generated ones, shorter names first.
+// sub-service's name or its service's or agency's name. A word also matches
+// across the spaces of a name, so «گواهینامه» typed without ZWNJ finds
+// «گواهی‌نامه». Results are ranked (see CatalogHit.Rank), real services
+// before generated ones, shorter names first.
 func (s *DB) SearchCatalog(ctx context.Context, query string, limit int) ([]CatalogHit, error) {
 	q := persian.Normalize(query)
 	if q == "" {
 		return nil, nil
 	}
-	if limit <= 0 || limit > 500 {
+	switch {
+	case limit <= 0:
 		limit = 20
+	case limit > 500:
+		limit = 500
 	}
+	// qc is the query without spaces, compared with names without spaces.
+	qc := strings.ReplaceAll(q, " ", "")
+	const nameC = "replace(ss.name_key, ' ', '')"
+	const keys = "(ss.name_key || ' ' || ss.context_key)"
 	words := strings.Fields(q)
 	var where strings.Builder
 	var nameAll strings.Builder
@@ -258,25 +271,25 @@ func (s *DB) SearchCatalog(ctx context.Context, query string, limit int) ([]Cata
 			where.WriteString(" AND ")
 			nameAll.WriteString(" AND ")
 		}
-		where.WriteString("instr(ss.name_key || ' ' || ss.context_key, ?) > 0")
-		nameAll.WriteString("instr(ss.name_key, ?) > 0")
-		wordArgs = append(wordArgs, w)
+		where.WriteString("(instr(" + keys + ", ?) > 0 OR instr(replace(" + keys + ", ' ', ''), ?) > 0)")
+		nameAll.WriteString("(instr(ss.name_key, ?) > 0 OR instr(" + nameC + ", ?) > 0)")
+		wordArgs = append(wordArgs, w, w)
 	}
 	sqlText := `SELECT id, name, service_name, agency_name, fee, nq, generated, rnk FROM (
 		SELECT ss.id, ss.name, sv.name AS service_name, ag.name AS agency_name, ss.gov_fee + ss.counter_fee AS fee,
 			(SELECT COUNT(*) FROM sub_service_inquiries si WHERE si.sub_service_id = ss.id) AS nq, ss.generated, ss.name_key,
 			CASE
-				WHEN lower(ss.id) = ? OR ss.name_key = ? THEN 0
-				WHEN substr(ss.name_key, 1, length(?)) = ? THEN 1
+				WHEN lower(ss.id) = ? OR ss.name_key = ? OR ` + nameC + ` = ? THEN 0
+				WHEN substr(ss.name_key, 1, length(?)) = ? OR substr(` + nameC + `, 1, length(?)) = ? THEN 1
 				WHEN instr(' ' || ss.name_key, ' ' || ?) > 0 THEN 2
-				WHEN instr(ss.name_key, ?) > 0 THEN 3
+				WHEN instr(ss.name_key, ?) > 0 OR instr(` + nameC + `, ?) > 0 THEN 3
 				WHEN ` + nameAll.String() + ` THEN 4
 				ELSE 5
 			END AS rnk
 		FROM sub_services ss JOIN services sv ON sv.id = ss.service_id JOIN agencies ag ON ag.id = sv.agency_id
 		WHERE lower(ss.id) = ? OR (` + where.String() + `)
 	) ORDER BY rnk, generated, length(name_key), id LIMIT ?`
-	args := []any{q, q, q, q, q, q}
+	args := []any{q, q, qc, q, q, qc, qc, q, q, qc}
 	args = append(args, wordArgs...) // rank 4
 	args = append(args, q)           // the id match in WHERE
 	args = append(args, wordArgs...) // every word somewhere

@@ -36,6 +36,11 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 	if in.Citizen.NationalCode == "" || in.Clerk == "" {
 		return nil, pishkhan.Errorf(pishkhan.EInvalid, "کد ملی و نام اپراتور لازم است.", "intake needs a national code and a clerk")
 	}
+	nc, err := pishkhan.ParseNationalCode(string(in.Citizen.NationalCode))
+	if err != nil {
+		return nil, err
+	}
+	in.Citizen.NationalCode = nc // canonical ASCII digits, so lookups find it
 	fieldsJSON, err := json.Marshal(in.Fields)
 	if err != nil {
 		return nil, fmt.Errorf("encode form fields: %w", err)
@@ -330,7 +335,7 @@ func (s *DB) TransitionRequest(ctx context.Context, id pishkhan.ID, to pishkhan.
 }
 
 // PurgePersonalData blanks the citizen's personal data (names, birth date,
-// mobile, form values; the national code is kept masked) in requests filed
+// mobile, form values, inquiry answers; the national code is kept masked) in requests filed
 // before cutoff that the exchange has accepted (states accepted and after,
 // not rejected or conflict, which still need a person). Tracking code,
 // service, fees and states stay for the books. It returns how many requests
@@ -355,6 +360,11 @@ func (s *DB) PurgePersonalData(ctx context.Context, cutoff time.Time, actor stri
 		n = int(c)
 		if n == 0 {
 			return nil
+		}
+		// Inquiry answers can carry personal data too (addresses, records).
+		if _, err := tx.ExecContext(ctx, `UPDATE inquiries SET answer = '' WHERE answer <> ''
+			AND request_id IN (SELECT id FROM requests WHERE purged_at = ?)`, fmtTime(now)); err != nil {
+			return fmt.Errorf("purge inquiry answers: %w", err)
 		}
 		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "privacy.purge",
 			Subject: "requests", Detail: fmt.Sprintf("%d requests filed before %s", n, fmtTime(cutoff))})
@@ -411,7 +421,7 @@ func (s *DB) IntegrityReport(ctx context.Context) ([]string, error) {
 			(SELECT COUNT(*) FROM audit a WHERE a.subject = r.tracking_code AND a.action = 'intake'),
 			(SELECT COUNT(*) FROM inquiries q WHERE q.request_id = r.id),
 			(SELECT COUNT(*) FROM sub_service_inquiries si WHERE si.sub_service_id = r.sub_service_id),
-			r.catalog_version = (SELECT version FROM catalog_meta WHERE id = 1)
+			COALESCE(r.catalog_version = (SELECT version FROM catalog_meta WHERE id = 1), 0)
 		FROM requests r ORDER BY r.created_at`)
 	if err != nil {
 		return nil, storageError(fmt.Errorf("integrity report: %w", err))

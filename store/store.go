@@ -62,7 +62,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	q := "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate"
-	db, err := sql.Open("sqlite3", "file:"+path+q)
+	// In a file: URI, SQLite reads '?' as the start of the query, '#' as the
+	// end of the path and '%' as an escape; a data folder may hold any of them.
+	uriPath := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	db, err := sql.Open("sqlite3", "file:"+uriPath+q)
 	if err != nil {
 		return nil, storageError(fmt.Errorf("open %s: %w", path, err))
 	}
@@ -82,6 +85,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func (s *DB) check(ctx context.Context) error {
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
+			return pishkhan.WrapError(err, pishkhan.EInvalid, "پرونده داده پیشخوان پایگاه داده نیست یا خراب است؛ با کارشناس فنی تماس بگیرید.",
+				"open %s: the file is not a database or is corrupt", s.path)
+		}
 		return storageError(fmt.Errorf("open %s: %w", s.path, err))
 	}
 	if mode != "wal" {
@@ -163,6 +171,14 @@ func (s *DB) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms[current:] {
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			// Another process may have applied it since we read the version.
+			var done int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.Version).Scan(&done); err != nil {
+				return fmt.Errorf("read schema version: %w", err)
+			}
+			if done > 0 {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("apply migration %s: %w", m.Name, err)
 			}

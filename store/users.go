@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pishkhan/pishkhan"
 )
@@ -16,6 +17,9 @@ func (s *DB) AddUser(ctx context.Context, u pishkhan.User, actor string) error {
 	}
 	if !u.Role.Valid() {
 		return pishkhan.FieldError("role", "نقش نامعتبر است.", "unknown role %q", u.Role)
+	}
+	if !strings.HasPrefix(u.PINHash, "$argon2id$") {
+		return pishkhan.FieldError("pin", "رمز کاربر تعیین نشده است.", "user %s has no argon2id PIN hash", u.Username)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int

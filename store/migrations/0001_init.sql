@@ -123,8 +123,11 @@ BEGIN
     SELECT RAISE(ABORT, 'illegal request state transition');
 END;
 
+-- What was filed never changes: identity, the catalog snapshot (service, names,
+-- fees, version) and the clerk. Only purge may blank personal data.
 CREATE TRIGGER requests_immutable_identity
-BEFORE UPDATE OF id, tracking_code, day, seq, created_at, gov_fee, counter_fee, catalog_version ON requests
+BEFORE UPDATE OF id, tracking_code, day, seq, created_at, gov_fee, counter_fee, catalog_version,
+    sub_service_id, sub_service_name, service_id, service_name, agency_id, agency_name, clerk ON requests
 BEGIN
     SELECT RAISE(ABORT, 'request identity and fee snapshot are immutable');
 END;
@@ -204,4 +207,25 @@ BEFORE INSERT ON requests
 WHEN EXISTS (SELECT 1 FROM day_closes WHERE day = NEW.day)
 BEGIN
     SELECT RAISE(ABORT, 'the day is closed');
+END;
+
+-- Money taken is never edited afterwards, and a closed day stays closed.
+CREATE TRIGGER payments_immutable BEFORE UPDATE ON payments
+BEGIN
+    SELECT RAISE(ABORT, 'payments are immutable');
+END;
+
+CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+BEGIN
+    SELECT RAISE(ABORT, 'payments are immutable');
+END;
+
+CREATE TRIGGER day_closes_immutable BEFORE UPDATE ON day_closes
+BEGIN
+    SELECT RAISE(ABORT, 'a closed day is locked');
+END;
+
+CREATE TRIGGER day_closes_no_delete BEFORE DELETE ON day_closes
+BEGIN
+    SELECT RAISE(ABORT, 'a closed day is locked');
 END;

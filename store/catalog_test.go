@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/pishkhan/pishkhan"
+)
+
+func TestImportCatalogCounts(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	if v, err := db.CatalogVersion(ctx); err != nil || v != 0 {
+		t.Fatalf("CatalogVersion of an empty desk = %d, %v; want 0", v, err)
+	}
+	cat := testCatalog(3)
+	if err := db.ImportCatalog(ctx, cat, "tech"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.CatalogCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := CatalogCounts{Version: 3, Agencies: 4, Services: 4, SubServices: 6, InquiryTypes: 3, Licence: 1}
+	if got != want {
+		t.Errorf("CatalogCounts = %+v, want %+v", got, want)
+	}
+	if n := count(t, db.SQL(), "SELECT COUNT(*) FROM sub_service_inquiries"); n != 5 {
+		t.Errorf("%d sub_service_inquiries rows, want 5", n)
+	}
+	trail, _ := db.AuditTrail(ctx, "v3", 0)
+	if len(trail) != 1 || trail[0].Action != "catalog.import" {
+		t.Errorf("audit of the import: %+v", trail)
+	}
+}
+
+func TestImportCatalogVersions(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	if err := db.ImportCatalog(ctx, testCatalog(5), "tech"); err != nil {
+		t.Fatal(err)
+	}
+
+	// An older version is refused and changes nothing.
+	before := rowCounts(t, db)
+	wantCode(t, db.ImportCatalog(ctx, testCatalog(4), "tech"), pishkhan.EConflict)
+	sameCounts(t, before, rowCounts(t, db))
+	if v, _ := db.CatalogVersion(ctx); v != 5 {
+		t.Errorf("version %d after a refused older import, want 5", v)
+	}
+
+	// The same version again replaces the content.
+	same := testCatalog(5)
+	same.SubServices = same.SubServices[:2]
+	same.SubServices[1].Name = "تمدید گذرنامه عادی"
+	same.SubServices[1].GovFee = 700_000
+	if err := db.ImportCatalog(ctx, same, "tech"); err != nil {
+		t.Fatalf("re-import of the same version: %v", err)
+	}
+	c, _ := db.CatalogCounts(ctx)
+	if c.SubServices != 2 || c.Version != 5 {
+		t.Errorf("after re-import: %+v", c)
+	}
+	e, err := db.SubService(ctx, "ss-renew")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.SubService.Name != "تمدید گذرنامه عادی" || e.SubService.GovFee != 700_000 {
+		t.Errorf("re-import did not replace ss-renew: %+v", e.SubService)
+	}
+	_, err = db.SubService(ctx, "ss-card")
+	wantCode(t, err, pishkhan.ENotFound)
+	if hits, _ := db.SearchCatalog(ctx, "کارت ملی", 10); len(hits) != 0 {
+		t.Errorf("a removed sub-service is still found: %+v", hits)
+	}
+
+	// A newer version replaces everything.
+	newer := testCatalog(6)
+	newer.SubServices[0].CounterFee = 200_000
+	if err := db.ImportCatalog(ctx, newer, "tech"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = db.CatalogCounts(ctx)
+	if c.SubServices != 6 || c.Version != 6 {
+		t.Errorf("after newer import: %+v", c)
+	}
+	e, _ = db.SubService(ctx, "ss-pass")
+	if e.SubService.CounterFee != 200_000 || e.Version != 6 {
+		t.Errorf("newer import: %+v version %d", e.SubService, e.Version)
+	}
+}
+
+func TestImportCatalogInvalid(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	if err := db.ImportCatalog(ctx, testCatalog(1), "tech"); err != nil {
+		t.Fatal(err)
+	}
+	for name, mutate := range map[string]func(c *pishkhan.Catalog){
+		"version zero":          func(c *pishkhan.Catalog) { c.Version = 0 },
+		"duplicate sub-service": func(c *pishkhan.Catalog) { c.SubServices = append(c.SubServices, c.SubServices[0]) },
+		"unknown service":       func(c *pishkhan.Catalog) { c.SubServices[1].ServiceID = "sv-404" },
+		"unknown agency":        func(c *pishkhan.Catalog) { c.Services[0].AgencyID = "ag-404" },
+		"unknown inquiry":       func(c *pishkhan.Catalog) { c.SubServices[1].Inquiries = []string{"iq-404"} },
+		"negative fee":          func(c *pishkhan.Catalog) { c.SubServices[1].GovFee = -1 },
+		"bad field key":         func(c *pishkhan.Catalog) { c.SubServices[0].Fields[0].Key = "Mobile" },
+		"choice without choices": func(c *pishkhan.Catalog) {
+			c.SubServices[0].Fields[1].Choices = nil
+		},
+		"empty name":        func(c *pishkhan.Catalog) { c.Agencies[0].Name = "" },
+		"duplicate inquiry": func(c *pishkhan.Catalog) { c.SubServices[0].Inquiries = []string{"iq-1", "iq-1"} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			cat := testCatalog(2)
+			mutate(cat)
+			before := rowCounts(t, db)
+			err := db.ImportCatalog(ctx, cat, "tech")
+			wantCode(t, err, pishkhan.EInvalid)
+			sameCounts(t, before, rowCounts(t, db))
+			if v, _ := db.CatalogVersion(ctx); v != 1 {
+				t.Errorf("version %d after an invalid import, want 1", v)
+			}
+		})
+	}
+	t.Run("nil", func(t *testing.T) {
+		before := rowCounts(t, db)
+		wantCode(t, db.ImportCatalog(ctx, nil, "tech"), pishkhan.EInvalid)
+		sameCounts(t, before, rowCounts(t, db))
+	})
+}
+
+func TestSubServiceDetails(t *testing.T) {
+	db, _ := readyDB(t)
+	ctx := context.Background()
+	e, err := db.SubService(ctx, "ss-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := testCatalog(1).SubServices[0]
+	if !reflect.DeepEqual(e.SubService, want) {
+		t.Errorf("SubService =\n%+v\nwant\n%+v", e.SubService, want)
+	}
+	if e.Version != 1 || e.Service.ID != "sv-1" || e.Service.Name != "گذرنامه" || e.Agency.ID != "ag-2" || e.Agency.Name != "پلیس مهاجرت و گذرنامه" {
+		t.Errorf("context: version %d service %+v agency %+v", e.Version, e.Service, e.Agency)
+	}
+	var ids []string
+	for _, q := range e.Inquiries {
+		ids = append(ids, q.ID)
+	}
+	if !reflect.DeepEqual(ids, []string{"iq-3", "iq-1", "iq-2"}) {
+		t.Errorf("inquiries in order %v, want [iq-3 iq-1 iq-2]", ids)
+	}
+	if e.Inquiries[0].Name != "استعلام نظام وظیفه" || e.Inquiries[0].AgencyID != "ag-2" {
+		t.Errorf("inquiry 0 = %+v", e.Inquiries[0])
+	}
+	if e.SubService.TotalFee() != 1_150_000 {
+		t.Errorf("total fee %d", e.SubService.TotalFee())
+	}
+
+	gen, err := db.SubService(ctx, "ss-gen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gen.SubService.Generated || !gen.Service.Generated || !gen.Agency.Generated || len(gen.SubService.Fields) != 0 || len(gen.Inquiries) != 0 {
+		t.Errorf("generated entry: %+v", gen)
+	}
+	lic, _ := db.SubService(ctx, "ss-lic")
+	if !lic.Service.Licence {
+		t.Error("licence flag lost")
+	}
+
+	_, err = db.SubService(ctx, "ss-404")
+	wantCode(t, err, pishkhan.ENotFound)
+}
