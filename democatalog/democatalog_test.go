@@ -670,3 +670,32 @@ func BenchmarkGenerateVersion10(b *testing.B) {
 		Generate(10)
 	}
 }
+
+// SampleForm fills every form of the demo catalog with values its own
+// validation accepts, using the national code it is given.
+func TestSampleFormFillsEveryForm(t *testing.T) {
+	nc, err := pishkhan.CompleteNationalCode("001234567")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := Version1()
+	for _, ss := range cat.SubServices {
+		form, ok := SampleForm(ss, nc)
+		if !ok {
+			t.Fatalf("%s %s: SampleForm found no valid form", ss.ID, ss.Name)
+		}
+		if _, err := ss.ValidateForm(form); err != nil {
+			t.Fatalf("%s: %v", ss.ID, err)
+		}
+		for _, f := range ss.Fields {
+			if f.Type == pishkhan.FieldNationalCode && form[f.Key] != string(nc) {
+				t.Fatalf("%s: national code field %s = %q, want %s", ss.ID, f.Key, form[f.Key], nc)
+			}
+		}
+	}
+	// A field that accepts none of the candidates is reported.
+	odd := pishkhan.SubService{ID: "x", Fields: []pishkhan.FieldSpec{{Key: "k", Type: pishkhan.FieldText, Required: true, Pattern: `^Q{3}$`}}}
+	if _, ok := SampleForm(odd, nc); ok {
+		t.Fatal("SampleForm filled a field no candidate fits")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -47,67 +46,9 @@ func benchSetupDesk(tb testing.TB, dir string, cat *pishkhan.Catalog) *desk.Desk
 	return d
 }
 
-// benchFieldCandidates are values tried, in order, for one field; the first
-// that the field's own Validate accepts is used.
-func benchFieldCandidates(f pishkhan.FieldSpec) []string {
-	switch f.Type {
-	case pishkhan.FieldNumber, pishkhan.FieldAmount:
-		if f.Max > 0 {
-			return []string{fmt.Sprint(f.Min), fmt.Sprint(f.Max)}
-		}
-		return []string{"1"}
-	case pishkhan.FieldDate:
-		return []string{"1370/01/15"}
-	case pishkhan.FieldNationalCode:
-		return []string{"0012345679"}
-	case pishkhan.FieldMobile:
-		return []string{"09121234567"}
-	case pishkhan.FieldPostalCode:
-		return []string{"1193653471"}
-	case pishkhan.FieldChoice:
-		if len(f.Choices) > 0 {
-			return []string{f.Choices[0]}
-		}
-		return nil
-	case pishkhan.FieldPlate:
-		return []string{"12ب345-67"}
-	}
-	n := f.MinLen
-	if n < 5 {
-		n = 5
-	}
-	if f.MaxLen > 0 && n > f.MaxLen {
-		n = f.MaxLen
-	}
-	digits := strings.Repeat("1234567890", n/10+1)[:n]
-	return []string{
-		strings.Repeat("ب", n), // Persian text
-		digits,                 // identifiers kept as text
-		"A" + digits[1:],       // passport-like
-		strings.Repeat("AB12", n/4+1)[:n],
-	}
-}
-
-// benchFormValues fills every field of ss with a valid value. It reports
-// false when some field takes none of the candidates (an unusual pattern).
+// benchFormValues fills every field of ss with a valid value, or reports false.
 func benchFormValues(ss pishkhan.SubService) (map[string]string, bool) {
-	form := make(map[string]string, len(ss.Fields))
-	for _, f := range ss.Fields {
-		ok := false
-		for _, v := range benchFieldCandidates(f) {
-			if _, err := f.Validate(v); err == nil {
-				form[f.Key], ok = v, true
-				break
-			}
-		}
-		if !ok {
-			return nil, false
-		}
-	}
-	if _, err := ss.ValidateForm(form); err != nil {
-		return nil, false
-	}
-	return form, true
+	return democatalog.SampleForm(ss, "0012345679")
 }
 
 // benchPick is a sub-service that a benchmark or the crash test files, with

@@ -235,48 +235,11 @@ type fillable struct {
 	canon map[string]string // as ValidateForm returns it, for store.Intake
 }
 
-// fieldCandidates are values tried, in order, for one field; the first the
-// field accepts is used.
-func fieldCandidates(f pishkhan.FieldSpec) []string {
-	switch f.Type {
-	case pishkhan.FieldNumber, pishkhan.FieldAmount:
-		if f.Max > 0 {
-			return []string{fmt.Sprint(f.Min), fmt.Sprint(f.Max)}
-		}
-		return []string{"1"}
-	case pishkhan.FieldDate:
-		return []string{"1370/01/15"}
-	case pishkhan.FieldNationalCode:
-		return []string{"0012345679"}
-	case pishkhan.FieldMobile:
-		return []string{"09121234567"}
-	case pishkhan.FieldPostalCode:
-		return []string{"1193653471"}
-	case pishkhan.FieldChoice:
-		if len(f.Choices) > 0 {
-			return []string{f.Choices[0]}
-		}
-		return nil
-	case pishkhan.FieldPlate:
-		return []string{"12ب345-67"}
-	}
-	n := max(f.MinLen, 5)
-	if f.MaxLen > 0 {
-		n = min(n, f.MaxLen)
-	}
-	digits := strings.Repeat("1234567890", n/10+1)[:n]
-	return []string{strings.Repeat("ب", n), digits, "A" + digits[1:], strings.Repeat("AB12", n/4+1)[:n]}
-}
-
 // formFor fills every field of ss, or reports false.
 func formFor(ss pishkhan.SubService) (form, canon map[string]string, ok bool) {
-	form = make(map[string]string, len(ss.Fields))
-	for _, f := range ss.Fields {
-		i := slices.IndexFunc(fieldCandidates(f), func(v string) bool { _, err := f.Validate(v); return err == nil })
-		if i < 0 {
-			return nil, nil, false
-		}
-		form[f.Key] = fieldCandidates(f)[i]
+	form, ok = democatalog.SampleForm(ss, "0012345679")
+	if !ok {
+		return nil, nil, false
 	}
 	canon, err := ss.ValidateForm(form)
 	return form, canon, err == nil

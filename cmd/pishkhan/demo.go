@@ -160,7 +160,13 @@ func cmdDemo(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fields := sampleForm(en.SubService, nc, c.birth)
+		fields, ok := democatalog.SampleForm(en.SubService, nc)
+		if !ok {
+			return fmt.Errorf("demo: no sample form for %s", id)
+		}
+		if _, has := fields["birth_date"]; has {
+			fields["birth_date"] = c.birth
+		}
 		in := desk.IntakeInput{NationalCode: string(nc), FirstName: c.first, LastName: c.last, FatherName: c.father,
 			BirthDate: c.birth, Mobile: c.mobile, SubServiceID: id, Fields: fields, PayMethod: "cash", Clerk: "operator1"}
 		if i%2 == 1 {
@@ -203,54 +209,5 @@ func cmdDemo(e *env, args []string) error {
 	fmt.Fprintf(w, "audit trail OK: %d entries, head %s\n", rep.Entries, rep.Last.Hash)
 	fmt.Fprintf(w, "\nTry it yourself:\n  go run ./cmd/pishkhan --data %s catalog search 'گواهینامه'\n  go run ./cmd/pishkhan --data %s show %s\n",
 		e.dataDir, e.dataDir, codes[0])
-	return nil
-}
-
-// sampleForm fills a sub-service's form with plausible values that pass its
-// validation: the citizen's own national code for national-code fields, the
-// first choice for choices, and so on.
-func sampleForm(s pishkhan.SubService, nc pishkhan.NationalCode, birth string) map[string]string {
-	out := map[string]string{}
-	for _, f := range s.Fields {
-		vals := sampleValues(f, nc)
-		if f.Key == "birth_date" {
-			vals = append([]string{birth}, vals...)
-		}
-		for _, v := range vals {
-			if _, err := f.Validate(v); err == nil {
-				out[f.Key] = v
-				break
-			}
-		}
-	}
-	return out
-}
-
-func sampleValues(f pishkhan.FieldSpec, nc pishkhan.NationalCode) []string {
-	switch f.Type {
-	case pishkhan.FieldNationalCode:
-		return []string{string(nc)}
-	case pishkhan.FieldMobile:
-		return []string{"09121234567"}
-	case pishkhan.FieldPostalCode:
-		return []string{"1563714531"}
-	case pishkhan.FieldDate:
-		return []string{"1404/06/15", "1370/05/12"}
-	case pishkhan.FieldPlate:
-		return []string{"12ب345-67"}
-	case pishkhan.FieldChoice:
-		if len(f.Choices) > 0 {
-			return []string{f.Choices[0]}
-		}
-	case pishkhan.FieldNumber, pishkhan.FieldAmount:
-		if f.Max > 0 {
-			return []string{strconv.FormatInt((f.Min+f.Max)/2, 10)}
-		}
-		return []string{"5000000", "1"}
-	case pishkhan.FieldText:
-		n := max(f.MinLen, 10)
-		return []string{"تهران، خیابان انقلاب، کوچه نمونه، پلاک ۱۲", "متن نمونه برای آزمایش", "A12345678", "NAAP41FD1KJ123456"[:min(17, max(f.MinLen, 6))],
-			strings.Repeat("1", n)[:max(f.MinLen, 1)], "نمونه"}
-	}
 	return nil
 }
