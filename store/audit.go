@@ -9,36 +9,29 @@ import (
 	"github.com/pishkhan/pishkhan"
 )
 
-type execQueryer interface {
-	queryer
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // appendAudit seals e onto the end of the chain inside tx.
-func appendAudit(ctx context.Context, tx execQueryer, e pishkhan.AuditEntry) error {
-	prev, err := lastAudit(ctx, tx)
+func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, e pishkhan.AuditEntry) error {
+	last, err := s.stmt(ctx, tx, `SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT 1`)
 	if err != nil {
 		return err
 	}
-	e.Seal(prev)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, fmtTime(e.At), e.Actor, e.Action, e.Subject, e.Detail, e.PrevHash, e.Hash)
+	prev, err := scanAudit(last.QueryRowContext(ctx))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		e.Seal(nil)
+	case err != nil:
+		return fmt.Errorf("read last audit entry: %w", err)
+	default:
+		e.Seal(&prev)
+	}
+	ins, err := s.stmt(ctx, tx, `INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
+		return err
+	}
+	if _, err = ins.ExecContext(ctx, e.Seq, fmtTime(e.At), e.Actor, e.Action, e.Subject, e.Detail, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("append audit entry %s: %w", e.Action, err)
 	}
 	return nil
-}
-
-func lastAudit(ctx context.Context, q queryer) (*pishkhan.AuditEntry, error) {
-	row := q.QueryRowContext(ctx, `SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT 1`)
-	e, err := scanAudit(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read last audit entry: %w", err)
-	}
-	return &e, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -57,7 +50,7 @@ func scanAudit(r scanner) (pishkhan.AuditEntry, error) {
 // AppendAudit adds one entry to the audit trail in its own transaction.
 func (s *DB) AppendAudit(ctx context.Context, actor, action, subject, detail string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: s.Now(), Actor: actor, Action: action, Subject: subject, Detail: detail})
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: s.Now(), Actor: actor, Action: action, Subject: subject, Detail: detail})
 	})
 }
 

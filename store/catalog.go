@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/persian"
@@ -41,12 +40,13 @@ func (s *DB) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor str
 			return err
 		}
 		now := s.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_meta (id, version, imported_at) VALUES (1, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET version = excluded.version, imported_at = excluded.imported_at`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_meta (id, version, generation, imported_at) VALUES (1, ?, 1, ?)
+			ON CONFLICT (id) DO UPDATE SET version = excluded.version, imported_at = excluded.imported_at,
+				generation = catalog_meta.generation + 1`,
 			int64(cat.Version), fmtTime(now)); err != nil {
 			return fmt.Errorf("save catalog version: %w", err)
 		}
-		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "catalog.import",
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "catalog.import",
 			Subject: fmt.Sprintf("v%d", cat.Version),
 			Detail:  fmt.Sprintf("%d agencies, %d services, %d sub-services, %d inquiry types", len(cat.Agencies), len(cat.Services), len(cat.SubServices), len(cat.InquiryTypes))})
 	})
@@ -94,8 +94,8 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error
 			return fmt.Errorf("insert inquiry type %s: %w", q.ID, err)
 		}
 	}
-	st4, err := prep(`INSERT INTO sub_services (id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated, name_key, context_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	st4, err := prep(`INSERT INTO sub_services (id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated,
+		name_key, name_compact, search_key, search_compact, inquiry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -115,9 +115,9 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error
 			return fmt.Errorf("encode fields of %s: %w", ss.ID, err)
 		}
 		sv := services[ss.ServiceID]
-		ctxKey := persian.Normalize(sv.Name + " " + agencyNames[sv.AgencyID])
+		k := searchKeys(ss.Name, sv.Name+" "+agencyNames[sv.AgencyID])
 		if _, err := st4.ExecContext(ctx, ss.ID, ss.ServiceID, ss.Name, string(fj), int64(ss.GovFee), int64(ss.CounterFee),
-			boolInt(ss.NeedsApproval), boolInt(ss.Generated), persian.Normalize(ss.Name), ctxKey); err != nil {
+			boolInt(ss.NeedsApproval), boolInt(ss.Generated), k.name, k.nameCompact, k.search, k.searchCompact, len(ss.Inquiries)); err != nil {
 			return fmt.Errorf("insert sub-service %s: %w", ss.ID, err)
 		}
 		for i, q := range ss.Inquiries {
@@ -181,47 +181,11 @@ type CatalogEntry struct {
 
 // SubService returns one sub-service by id with its context, or ENotFound.
 func (s *DB) SubService(ctx context.Context, id string) (CatalogEntry, error) {
-	return subService(ctx, s.db, id)
-}
-
-func subService(ctx context.Context, q queryer, id string) (CatalogEntry, error) {
-	var e CatalogEntry
-	var fj string
-	var na, gen, lic, sgen, agen int
-	var gov, counter int64
-	err := q.QueryRowContext(ctx, `SELECT ss.id, ss.service_id, ss.name, ss.fields_json, ss.gov_fee, ss.counter_fee, ss.needs_approval, ss.generated,
-			sv.agency_id, sv.name, sv.licence, sv.generated, ag.name, ag.generated, (SELECT version FROM catalog_meta WHERE id = 1)
-		FROM sub_services ss JOIN services sv ON sv.id = ss.service_id JOIN agencies ag ON ag.id = sv.agency_id
-		WHERE ss.id = ?`, id).Scan(&e.SubService.ID, &e.SubService.ServiceID, &e.SubService.Name, &fj, &gov, &counter, &na, &gen,
-		&e.Service.AgencyID, &e.Service.Name, &lic, &sgen, &e.Agency.Name, &agen, &e.Version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, pishkhan.Errorf(pishkhan.ENotFound, "این خدمت در فهرست خدمات نیست.", "no sub-service %q in the catalog", id)
-	}
+	c, err := s.loadCatalog(ctx, s.db)
 	if err != nil {
-		return e, storageError(fmt.Errorf("read sub-service %s: %w", id, err))
+		return CatalogEntry{}, err
 	}
-	e.SubService.GovFee, e.SubService.CounterFee = pishkhan.Rials(gov), pishkhan.Rials(counter)
-	e.SubService.NeedsApproval, e.SubService.Generated = na == 1, gen == 1
-	e.Service.ID, e.Service.Licence, e.Service.Generated = e.SubService.ServiceID, lic == 1, sgen == 1
-	e.Agency.ID, e.Agency.Generated = e.Service.AgencyID, agen == 1
-	if err := json.Unmarshal([]byte(fj), &e.SubService.Fields); err != nil {
-		return e, storageError(fmt.Errorf("decode fields of %s: %w", id, err))
-	}
-	rows, err := q.QueryContext(ctx, `SELECT it.id, it.agency_id, it.name FROM sub_service_inquiries si
-		JOIN inquiry_types it ON it.id = si.inquiry_type_id WHERE si.sub_service_id = ? ORDER BY si.position`, id)
-	if err != nil {
-		return e, storageError(fmt.Errorf("read inquiries of %s: %w", id, err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var it pishkhan.InquiryType
-		if err := rows.Scan(&it.ID, &it.AgencyID, &it.Name); err != nil {
-			return e, storageError(fmt.Errorf("read inquiry of %s: %w", id, err))
-		}
-		e.Inquiries = append(e.Inquiries, it)
-		e.SubService.Inquiries = append(e.SubService.Inquiries, it.ID)
-	}
-	return e, rows.Err()
+	return c.entry(id)
 }
 
 // CatalogHit is one search result.
@@ -258,57 +222,9 @@ func (s *DB) SearchCatalog(ctx context.Context, query string, limit int) ([]Cata
 	case limit > 500:
 		limit = 500
 	}
-	// qc is the query without spaces, compared with names without spaces.
-	qc := strings.ReplaceAll(q, " ", "")
-	const nameC = "replace(ss.name_key, ' ', '')"
-	const keys = "(ss.name_key || ' ' || ss.context_key)"
-	words := strings.Fields(q)
-	var where strings.Builder
-	var nameAll strings.Builder
-	var wordArgs []any
-	for i, w := range words {
-		if i > 0 {
-			where.WriteString(" AND ")
-			nameAll.WriteString(" AND ")
-		}
-		where.WriteString("(instr(" + keys + ", ?) > 0 OR instr(replace(" + keys + ", ' ', ''), ?) > 0)")
-		nameAll.WriteString("(instr(ss.name_key, ?) > 0 OR instr(" + nameC + ", ?) > 0)")
-		wordArgs = append(wordArgs, w, w)
-	}
-	sqlText := `SELECT id, name, service_name, agency_name, fee, nq, generated, rnk FROM (
-		SELECT ss.id, ss.name, sv.name AS service_name, ag.name AS agency_name, ss.gov_fee + ss.counter_fee AS fee,
-			(SELECT COUNT(*) FROM sub_service_inquiries si WHERE si.sub_service_id = ss.id) AS nq, ss.generated, ss.name_key,
-			CASE
-				WHEN lower(ss.id) = ? OR ss.name_key = ? OR ` + nameC + ` = ? THEN 0
-				WHEN substr(ss.name_key, 1, length(?)) = ? OR substr(` + nameC + `, 1, length(?)) = ? THEN 1
-				WHEN instr(' ' || ss.name_key, ' ' || ?) > 0 THEN 2
-				WHEN instr(ss.name_key, ?) > 0 OR instr(` + nameC + `, ?) > 0 THEN 3
-				WHEN ` + nameAll.String() + ` THEN 4
-				ELSE 5
-			END AS rnk
-		FROM sub_services ss JOIN services sv ON sv.id = ss.service_id JOIN agencies ag ON ag.id = sv.agency_id
-		WHERE lower(ss.id) = ? OR (` + where.String() + `)
-	) ORDER BY rnk, generated, length(name_key), id LIMIT ?`
-	args := []any{q, q, qc, q, q, qc, qc, q, q, qc}
-	args = append(args, wordArgs...) // rank 4
-	args = append(args, q)           // the id match in WHERE
-	args = append(args, wordArgs...) // every word somewhere
-	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	c, err := s.loadCatalog(ctx, s.db)
 	if err != nil {
-		return nil, storageError(fmt.Errorf("search catalog for %q: %w", query, err))
+		return nil, fmt.Errorf("search catalog for %q: %w", query, err)
 	}
-	defer rows.Close()
-	var hits []CatalogHit
-	for rows.Next() {
-		var h CatalogHit
-		var fee int64
-		var gen int
-		if err := rows.Scan(&h.SubServiceID, &h.SubServiceName, &h.ServiceName, &h.AgencyName, &fee, &h.Inquiries, &gen, &h.Rank); err != nil {
-			return nil, storageError(fmt.Errorf("read search hit: %w", err))
-		}
-		h.TotalFee, h.Generated = pishkhan.Rials(fee), gen == 1
-		hits = append(hits, h)
-	}
-	return hits, rows.Err()
+	return c.search(q, limit), nil
 }

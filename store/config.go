@@ -32,7 +32,7 @@ func (s *DB) InitDesk(ctx context.Context, cfg pishkhan.DeskConfig, actor string
 			VALUES (1, ?, ?, ?, ?)`, cfg.OfficeCode, cfg.OfficeName, cfg.DeskNumber, fmtTime(now)); err != nil {
 			return fmt.Errorf("save desk config: %w", err)
 		}
-		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "desk.init",
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "desk.init",
 			Subject: fmt.Sprintf("%05d-%02d", cfg.OfficeCode, cfg.DeskNumber), Detail: cfg.OfficeName})
 	})
 }
@@ -40,6 +40,25 @@ func (s *DB) InitDesk(ctx context.Context, cfg pishkhan.DeskConfig, actor string
 // DeskConfig returns the desk's configuration, or an ENotInit error.
 func (s *DB) DeskConfig(ctx context.Context) (pishkhan.DeskConfig, error) {
 	return deskConfig(ctx, s.db)
+}
+
+// deskConfigTx is DeskConfig inside tx, remembered once found: a desk's
+// office and number never change after init (InitDesk refuses other values).
+func (s *DB) deskConfigTx(ctx context.Context, tx *sql.Tx) (pishkhan.DeskConfig, error) {
+	s.mu.Lock()
+	cached := s.desk
+	s.mu.Unlock()
+	if cached != nil {
+		return *cached, nil
+	}
+	cfg, err := deskConfig(ctx, tx)
+	if err != nil {
+		return cfg, err
+	}
+	s.mu.Lock()
+	s.desk = &cfg
+	s.mu.Unlock()
+	return cfg, nil
 }
 
 type queryer interface {

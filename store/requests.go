@@ -51,11 +51,15 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 	var req *pishkhan.Request
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		cfg, err := deskConfig(ctx, tx)
+		cfg, err := s.deskConfigTx(ctx, tx)
 		if err != nil {
 			return err
 		}
-		entry, err := subService(ctx, tx, in.SubServiceID)
+		cat, err := s.loadCatalog(ctx, tx)
+		if err != nil {
+			return err
+		}
+		entry, err := cat.entry(in.SubServiceID)
 		if err != nil {
 			return err
 		}
@@ -68,16 +72,18 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 		}
 		day := persian.DateOf(now.In(persian.Tehran()))
 		dayKey := day.String()
-		var closed int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM day_closes WHERE day = ?", dayKey).Scan(&closed); err != nil {
-			return fmt.Errorf("check day close: %w", err)
+		next, err := s.stmt(ctx, tx, `SELECT EXISTS (SELECT 1 FROM day_closes WHERE day = ?1),
+			COALESCE((SELECT MAX(seq) FROM requests WHERE day = ?1), 0) + 1`)
+		if err != nil {
+			return err
 		}
-		if closed > 0 {
-			return pishkhan.Errorf(pishkhan.ELocked, "روز کاری امروز بسته شده است؛ درخواست تازه ثبت نمی‌شود.", "day %s is closed", dayKey)
-		}
+		var closed bool
 		var seq int
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE day = ?", dayKey).Scan(&seq); err != nil {
+		if err := next.QueryRowContext(ctx, dayKey).Scan(&closed, &seq); err != nil {
 			return fmt.Errorf("next sequence: %w", err)
+		}
+		if closed {
+			return pishkhan.Errorf(pishkhan.ELocked, "روز کاری امروز بسته شده است؛ درخواست تازه ثبت نمی‌شود.", "day %s is closed", dayKey)
 		}
 		if seq > pishkhan.MaxDailySequence {
 			return pishkhan.Errorf(pishkhan.ELimit, "سقف تعداد درخواست روزانه این میز پر شده است.", "desk reached %d requests today", pishkhan.MaxDailySequence)
@@ -92,38 +98,57 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 			ServiceID: entry.Service.ID, AgencyID: entry.Agency.ID, CatalogVersion: entry.Version, Fields: in.Fields,
 			GovFee: entry.SubService.GovFee, CounterFee: entry.SubService.CounterFee, State: pishkhan.StateQueued,
 			ClerkID: in.Clerk, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
-		_, err = tx.ExecContext(ctx, `INSERT INTO requests (id, tracking_code, day, seq, national_code, first_name, last_name,
+		id, at := r.ID.String(), fmtTime(now)
+		ins, err := s.stmt(ctx, tx, `INSERT INTO requests (id, tracking_code, day, seq, national_code, first_name, last_name,
 			father_name, birth_date, mobile, sub_service_id, sub_service_name, service_id, service_name, agency_id, agency_name,
 			catalog_version, fields_json, gov_fee, counter_fee, state, clerk, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID.String(), string(code), dayKey, seq, string(c.NationalCode), c.FirstName, c.LastName, c.FatherName, c.BirthDate,
-			string(c.Mobile), entry.SubService.ID, entry.SubService.Name, entry.Service.ID, entry.Service.Name, entry.Agency.ID,
-			entry.Agency.Name, int64(entry.Version), string(fieldsJSON), int64(r.GovFee), int64(r.CounterFee),
-			string(r.State), in.Clerk, fmtTime(now), fmtTime(now))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
+			return err
+		}
+		if _, err = ins.ExecContext(ctx, id, string(code), dayKey, seq, string(c.NationalCode), c.FirstName, c.LastName,
+			c.FatherName, c.BirthDate, string(c.Mobile), entry.SubService.ID, entry.SubService.Name, entry.Service.ID,
+			entry.Service.Name, entry.Agency.ID, entry.Agency.Name, int64(entry.Version), string(fieldsJSON),
+			int64(r.GovFee), int64(r.CounterFee), string(r.State), in.Clerk, at, at); err != nil {
 			return fmt.Errorf("insert request: %w", err)
 		}
-		for i, it := range entry.Inquiries {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO inquiries (request_id, type_id, type_name, position, state, updated_at)
-				VALUES (?, ?, ?, ?, 'pending', ?)`, r.ID.String(), it.ID, it.Name, i, fmtTime(now)); err != nil {
-				return fmt.Errorf("insert inquiry %s: %w", it.ID, err)
+		if n := len(entry.Inquiries); n > 0 {
+			// One statement for all of a request's inquiries (licence services need 20 and more).
+			q := "INSERT INTO inquiries (request_id, type_id, type_name, position, state, updated_at) VALUES " +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, 'pending', ?), ", n), ", ")
+			st, err := s.stmt(ctx, tx, q)
+			if err != nil {
+				return err
 			}
-			r.Inquiries = append(r.Inquiries, pishkhan.Inquiry{RequestID: r.ID, TypeID: it.ID, State: pishkhan.InquiryPending, UpdatedAt: now.UTC()})
+			args := make([]any, 0, 5*n)
+			for i, it := range entry.Inquiries {
+				args = append(args, id, it.ID, it.Name, i, at)
+				r.Inquiries = append(r.Inquiries, pishkhan.Inquiry{RequestID: r.ID, TypeID: it.ID, State: pishkhan.InquiryPending, UpdatedAt: now.UTC()})
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("insert inquiries: %w", err)
+			}
 		}
 		p := in.Payment
 		p.RequestID, p.PaidAt = r.ID, now.UTC()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (request_id, method, amount, terminal_ref, paid_at) VALUES (?, ?, ?, ?, ?)`,
-			r.ID.String(), string(p.Method), int64(p.Amount), p.TerminalRef, fmtTime(now)); err != nil {
+		pay, err := s.stmt(ctx, tx, `INSERT INTO payments (request_id, method, amount, terminal_ref, paid_at) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		if _, err := pay.ExecContext(ctx, id, string(p.Method), int64(p.Amount), p.TerminalRef, at); err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
 		r.Payment = &p
-		if _, err := tx.ExecContext(ctx, `INSERT INTO print_jobs (request_id, kind, state, created_at) VALUES (?, 'receipt', 'pending', ?)`,
-			r.ID.String(), fmtTime(now)); err != nil {
+		job, err := s.stmt(ctx, tx, `INSERT INTO print_jobs (request_id, kind, state, created_at) VALUES (?, 'receipt', 'pending', ?)`)
+		if err != nil {
+			return err
+		}
+		if _, err := job.ExecContext(ctx, id, at); err != nil {
 			return fmt.Errorf("insert print job: %w", err)
 		}
 		detail := fmt.Sprintf(`{"id":%q,"sub_service":%q,"national_code":%q,"amount":%d,"method":%q}`,
-			r.ID.String(), entry.SubService.ID, c.NationalCode.Masked(), p.Amount, p.Method)
-		if err := appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: in.Clerk, Action: "intake", Subject: string(code), Detail: detail}); err != nil {
+			id, entry.SubService.ID, c.NationalCode.Masked(), p.Amount, p.Method)
+		if err := s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: in.Clerk, Action: "intake", Subject: string(code), Detail: detail}); err != nil {
 			return err
 		}
 		req = r
@@ -329,7 +354,7 @@ func (s *DB) TransitionRequest(ctx context.Context, id pishkhan.ID, to pishkhan.
 			string(to), note, fmtTime(now), id.String()); err != nil {
 			return fmt.Errorf("update request state: %w", err)
 		}
-		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "request.state", Subject: code,
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "request.state", Subject: code,
 			Detail: from + " -> " + string(to)})
 	})
 }
@@ -366,7 +391,7 @@ func (s *DB) PurgePersonalData(ctx context.Context, cutoff time.Time, actor stri
 			AND request_id IN (SELECT id FROM requests WHERE purged_at = ?)`, fmtTime(now)); err != nil {
 			return fmt.Errorf("purge inquiry answers: %w", err)
 		}
-		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "privacy.purge",
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "privacy.purge",
 			Subject: "requests", Detail: fmt.Sprintf("%d requests filed before %s", n, fmtTime(cutoff))})
 	})
 	return n, err

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -51,6 +52,11 @@ type DB struct {
 
 	// Now is the clock used for every transaction's time; tests set it.
 	Now func() time.Time
+
+	mu      sync.Mutex
+	catalog *catalogCache        // the installed catalog in memory; see catalogcache.go
+	desk    *pishkhan.DeskConfig // set once initialised; it never changes after
+	stmts   map[string]*sql.Stmt // prepared statements of the hot paths
 }
 
 // Open opens (creating if needed) the database at path, applies pending
@@ -106,7 +112,35 @@ func (s *DB) check(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// stmt returns the statement for query bound to tx, preparing it once per
+// database and once per connection rather than on every call.
+func (s *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	st, ok := s.stmts[query]
+	if !ok {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, query); err != nil {
+			s.mu.Unlock()
+			return nil, fmt.Errorf("prepare statement: %w", err)
+		}
+		if s.stmts == nil {
+			s.stmts = map[string]*sql.Stmt{}
+		}
+		s.stmts[query] = st
+	}
+	s.mu.Unlock()
+	return tx.StmtContext(ctx, st), nil
+}
 
 // Path is the database file's path.
 func (s *DB) Path() string { return s.path }

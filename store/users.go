@@ -37,7 +37,7 @@ func (s *DB) AddUser(ctx context.Context, u pishkhan.User, actor string) error {
 			VALUES (?, ?, ?, ?, ?, 1, ?)`, u.ID.String(), u.Username, u.FullName, string(u.Role), u.PINHash, fmtTime(now)); err != nil {
 			return fmt.Errorf("save user %s: %w", u.Username, err)
 		}
-		return appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "user.add", Subject: u.Username, Detail: string(u.Role)})
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "user.add", Subject: u.Username, Detail: string(u.Role)})
 	})
 }
 

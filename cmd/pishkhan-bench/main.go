@@ -138,6 +138,9 @@ type report struct {
 	RatioP99     float64
 	StoreRatio50 float64 // store.Intake / append+fsync
 	StoreRatio99 float64
+	WALBytes     int     // bytes one intake's commit appends to the WAL
+	WALRatio50   float64 // desk.Intake / append WALBytes + fsync
+	WALRatio99   float64
 }
 
 // opResult is one operation's latency.
@@ -261,12 +264,12 @@ type syncFile struct {
 	sync func(*os.File) error
 }
 
-func newSyncFile(path string, sync func(*os.File) error) (*syncFile, error) {
+func newSyncFile(path string, sync func(*os.File) error, size int) (*syncFile, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open baseline file: %w", err)
 	}
-	buf := make([]byte, recordSize)
+	buf := make([]byte, size)
 	for i := range buf {
 		buf[i] = byte('a' + i%26)
 	}
@@ -304,17 +307,6 @@ func measureIntake(ctx context.Context, o options, d *desk.Desk, cat *pishkhan.C
 	rep.IntakeMix = fmt.Sprintf("uniform over %d of the %d sub-services (%d of them need more than 20 inquiries), cash and card alternating",
 		len(picks), len(cat.SubServices), many)
 
-	fsyncFile, err := newSyncFile(filepath.Join(work, "fsync.dat"), (*os.File).Sync)
-	if err != nil {
-		return err
-	}
-	defer fsyncFile.f.Close()
-	fdataFile, err := newSyncFile(filepath.Join(work, "fdatasync.dat"), fdatasync)
-	if err != nil {
-		return err
-	}
-	defer fdataFile.f.Close()
-
 	intakes := 0
 	d.Store.Now = func() time.Time { return time.Now().Add(time.Duration(intakes/intakesPerDay) * 24 * time.Hour) }
 	rng := rand.New(rand.NewPCG(1, 2)) // the same mix on every run
@@ -348,6 +340,29 @@ func measureIntake(ctx context.Context, o options, d *desk.Desk, cat *pishkhan.C
 		return err
 	}
 
+	// What one intake's commit writes: the WAL's growth over a few intakes
+	// right after a checkpoint has emptied it.
+	walBytes, err := walBytesPerIntake(ctx, d, deskIntake)
+	if err != nil {
+		return err
+	}
+	rep.WALBytes = walBytes
+	fsyncFile, err := newSyncFile(filepath.Join(work, "fsync.dat"), (*os.File).Sync, recordSize)
+	if err != nil {
+		return err
+	}
+	defer fsyncFile.f.Close()
+	fdataFile, err := newSyncFile(filepath.Join(work, "fdatasync.dat"), fdatasync, recordSize)
+	if err != nil {
+		return err
+	}
+	defer fdataFile.f.Close()
+	walFile, err := newSyncFile(filepath.Join(work, "wal-sized.dat"), (*os.File).Sync, walBytes)
+	if err != nil {
+		return err
+	}
+	defer walFile.f.Close()
+
 	var manyInquiries []time.Duration
 	ops := []struct {
 		name    string
@@ -358,6 +373,7 @@ func measureIntake(ctx context.Context, o options, d *desk.Desk, cat *pishkhan.C
 		{name: "desk.Intake (validation + one-transaction commit)", fn: deskIntake},
 		{name: "append 4 KB + fdatasync", fn: fdataFile.once},
 		{name: "store.Intake (the transaction alone)", fn: storeIntake},
+		{name: fmt.Sprintf("append %d KB (one intake's WAL bytes) + fsync", (walBytes+512)/1024), fn: walFile.once},
 	}
 	log.Info("warming up")
 	for i := range ops {
@@ -403,7 +419,28 @@ func measureIntake(ctx context.Context, o options, d *desk.Desk, cat *pishkhan.C
 	base, deskS, storeS := rep.Ops[0].Stats, rep.Ops[1].Stats, rep.Ops[3].Stats
 	rep.RatioP50, rep.RatioP99 = ratio(deskS.P50, base.P50), ratio(deskS.P99, base.P99)
 	rep.StoreRatio50, rep.StoreRatio99 = ratio(storeS.P50, base.P50), ratio(storeS.P99, base.P99)
+	walS := rep.Ops[4].Stats
+	rep.WALRatio50, rep.WALRatio99 = ratio(deskS.P50, walS.P50), ratio(deskS.P99, walS.P99)
 	return nil
+}
+
+// walBytesPerIntake checkpoints the database (emptying its WAL), files a few
+// intakes and returns the WAL's growth per intake.
+func walBytesPerIntake(ctx context.Context, d *desk.Desk, intake func() error) (int, error) {
+	const n = 20 // few enough that no automatic checkpoint runs in between
+	if _, err := d.Store.SQL().ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return 0, fmt.Errorf("checkpoint before measuring WAL bytes: %w", err)
+	}
+	for range n {
+		if err := intake(); err != nil {
+			return 0, fmt.Errorf("intake while measuring WAL bytes: %w", err)
+		}
+	}
+	fi, err := os.Stat(d.Store.Path() + "-wal")
+	if err != nil {
+		return 0, fmt.Errorf("measure WAL bytes: %w", err)
+	}
+	return int(fi.Size()) / n, nil
 }
 
 // searchQueries are realistic clerk queries: real service names and parts of
@@ -570,6 +607,10 @@ func writeReport(w io.Writer, r report) error {
 	fmt.Fprintf(&b, "| desk.Intake | %.2f× | %.2f× | ≤ %.1f× at p50 and p99 | %s |\n", r.RatioP50, r.RatioP99, maxIntakeRatio,
 		passFail(r.RatioP50 <= maxIntakeRatio && r.RatioP99 <= maxIntakeRatio))
 	fmt.Fprintf(&b, "| store.Intake | %.2f× | %.2f× | (for information) | |\n\n", r.StoreRatio50, r.StoreRatio99)
+	fmt.Fprintf(&b, "One intake's commit appends %d bytes (%d pages) to the WAL and fsyncs it once. Against a baseline that appends the same bytes and fsyncs once:\n\n",
+		r.WALBytes, r.WALBytes/4120)
+	fmt.Fprintf(&b, "| Ratio to append %d bytes + fsync | p50 | p99 |\n|---|---:|---:|\n| desk.Intake | %.2f× | %.2f× |\n\n",
+		r.WALBytes, r.WALRatio50, r.WALRatio99)
 
 	fmt.Fprintf(&b, "### Catalog search\n\n")
 	fmt.Fprintf(&b, "%d sub-services; each query run %d times (round robin over the queries), at most %d results.\n\n",

@@ -22,6 +22,7 @@ CREATE TABLE users (
 CREATE TABLE catalog_meta (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     version     INTEGER NOT NULL CHECK (version > 0),
+    generation  INTEGER NOT NULL CHECK (generation > 0), -- +1 on every import, so caches know
     imported_at TEXT    NOT NULL
 );
 
@@ -55,8 +56,12 @@ CREATE TABLE sub_services (
     counter_fee    INTEGER NOT NULL CHECK (counter_fee >= 0),
     needs_approval INTEGER NOT NULL CHECK (needs_approval IN (0, 1)),
     generated      INTEGER NOT NULL CHECK (generated IN (0, 1)),
+    -- Search keys, computed once at import so a query only scans stored text:
     name_key       TEXT    NOT NULL, -- persian.Normalize(name)
-    context_key    TEXT    NOT NULL  -- persian.Normalize(service and agency names)
+    name_compact   TEXT    NOT NULL, -- name_key without spaces (ZWNJ typed or not)
+    search_key     TEXT    NOT NULL, -- name_key, then the normalised service and agency names
+    search_compact TEXT    NOT NULL, -- search_key without spaces
+    inquiry_count  INTEGER NOT NULL CHECK (inquiry_count >= 0)
 );
 CREATE INDEX sub_services_service ON sub_services (service_id);
 
@@ -112,7 +117,6 @@ CREATE TABLE requests (
     UNIQUE (day, seq)
 );
 CREATE INDEX requests_national_code ON requests (national_code);
-CREATE INDEX requests_day ON requests (day);
 CREATE INDEX requests_outbox ON requests (created_at, id) WHERE state IN ('queued', 'sending');
 
 CREATE TRIGGER requests_state_machine
@@ -141,7 +145,7 @@ CREATE TABLE inquiries (
     answer     TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL,
     PRIMARY KEY (request_id, type_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE payments (
     request_id   TEXT    PRIMARY KEY REFERENCES requests (id),
@@ -150,10 +154,10 @@ CREATE TABLE payments (
     terminal_ref TEXT    NOT NULL DEFAULT '',
     paid_at      TEXT    NOT NULL,
     CHECK ((method = 'cash' AND terminal_ref = '') OR (method = 'card' AND terminal_ref <> ''))
-);
+) WITHOUT ROWID;
 
 CREATE TABLE print_jobs (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         INTEGER PRIMARY KEY, -- no AUTOINCREMENT: jobs are never deleted, and it costs a write per intake
     request_id TEXT    REFERENCES requests (id),
     kind       TEXT    NOT NULL CHECK (kind IN ('receipt', 'reprint', 'day_close')),
     state      TEXT    NOT NULL CHECK (state IN ('pending', 'printed', 'failed')),
@@ -178,7 +182,7 @@ CREATE TABLE day_closes (
     note          TEXT    NOT NULL DEFAULT ''
 );
 
--- The audit trail is append-only and hash-chained.
+-- The audit trail is append-only and hash-chained (VerifyAudit checks every link).
 CREATE TABLE audit (
     seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
     at        TEXT NOT NULL,
@@ -187,7 +191,7 @@ CREATE TABLE audit (
     subject   TEXT NOT NULL,
     detail    TEXT NOT NULL,
     prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-    hash      TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+    hash      TEXT NOT NULL CHECK (length(hash) = 64)
 );
 CREATE INDEX audit_subject ON audit (subject);
 
