@@ -53,6 +53,10 @@ type DB struct {
 	// Now is the clock used for every transaction's time; tests set it.
 	Now func() time.Time
 
+	// OnCommit, when set, is told how long each successful COMMIT took (the
+	// WAL write and its fsync); the benchmark uses it, a log could too.
+	OnCommit func(time.Duration)
+
 	mu      sync.Mutex
 	catalog *catalogCache        // the installed catalog in memory; see catalogcache.go
 	desk    *pishkhan.DeskConfig // set once initialised; it never changes after
@@ -253,8 +257,12 @@ func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err = fn(tx); err != nil {
 		return classify(err)
 	}
+	start := time.Now()
 	if err = tx.Commit(); err != nil {
 		return storageError(fmt.Errorf("commit: %w", err))
+	}
+	if s.OnCommit != nil {
+		s.OnCommit(time.Since(start))
 	}
 	return nil
 }
