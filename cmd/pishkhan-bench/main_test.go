@@ -177,7 +177,7 @@ func TestRunSmall(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", code, errOut.String())
 	}
 	for _, want := range []string{"| CPU |", "| Filesystem of --dir |", "append 4 KB + fsync (baseline)", "desk.Intake",
-		"| Ratio to append 4 KB + fsync |", "### Catalog search", "`ss-0001`", "Reproduce with"} {
+		"| intake COMMIT / append 4 KB + fsync |", "COMMIT step of store.Intake", "### Catalog search", "`ss-0001`", "Reproduce with"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
