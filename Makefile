@@ -36,7 +36,7 @@ bench: deps
 
 ## chaos: the long crash test (many SIGKILLs)
 chaos: deps
-	PISHKHAN_CRASH_ROUNDS=200 $(GO) test -race -count=1 -run 'Crash' -v ./desk/
+	PISHKHAN_CRASH_ROUNDS=200 $(GO) test -race -count=1 -timeout 60m -run Crash -v ./desk/
 
 ## fuzz: every fuzz target for FUZZTIME each
 fuzz: deps

@@ -617,7 +617,9 @@ func writeReport(w io.Writer, r report) error {
 	fmt.Fprintf(&b, "| Ratio | p50 | p99 | target | verdict |\n|---|---:|---:|---|---|\n")
 	fmt.Fprintf(&b, "| intake COMMIT / append 4 KB + fsync | %.2f× | %.2f× | ≤ %.1f× at p50 and p99 | %s |\n", r.CommitRatio50, r.CommitRatio99,
 		maxIntakeRatio, passFail(r.CommitRatio50 <= maxIntakeRatio && r.CommitRatio99 <= maxIntakeRatio))
-	fmt.Fprintf(&b, "| whole desk.Intake / append 4 KB + fsync | %.2f× | %.2f× | (not met: see below) | |\n", r.RatioP50, r.RatioP99)
+	fmt.Fprintf(&b, "| intake COMMIT / append %d bytes + fsync | %.2f× | %.2f× | | |\n", r.WALBytes,
+		ratio(r.Commit.P50, r.Ops[4].Stats.P50), ratio(r.Commit.P99, r.Ops[4].Stats.P99))
+	fmt.Fprintf(&b, "| whole desk.Intake / append 4 KB + fsync | %.2f× | %.2f× | | |\n", r.RatioP50, r.RatioP99)
 	fmt.Fprintf(&b, "| whole store.Intake / append 4 KB + fsync | %.2f× | %.2f× | | |\n", r.StoreRatio50, r.StoreRatio99)
 	fmt.Fprintf(&b, "| whole desk.Intake / append %d bytes + fsync | %.2f× | %.2f× | | |\n\n", r.WALBytes, r.WALRatio50, r.WALRatio99)
 

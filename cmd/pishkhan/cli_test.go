@@ -296,3 +296,23 @@ func TestDemoRunsTwiceFresh(t *testing.T) {
 		}
 	}
 }
+
+// Without --data, PISHKHAN_DATA picks the data folder.
+func TestDataFolderFromEnvironment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "from-env")
+	t.Setenv("PISHKHAN_DATA", dir)
+	mustPK(t, "init", "--office", "7", "--office-name", "دفتر", "--desk", "2")
+	if _, err := os.Stat(filepath.Join(dir, "pishkhan.db")); err != nil {
+		t.Fatalf("PISHKHAN_DATA ignored: %v", err)
+	}
+	// --data still wins over the environment.
+	other := filepath.Join(t.TempDir(), "flag")
+	mustPK(t, "--data", other, "init", "--office", "8", "--office-name", "دفتر", "--desk", "2")
+	if _, err := os.Stat(filepath.Join(other, "pishkhan.db")); err != nil {
+		t.Fatalf("--data ignored: %v", err)
+	}
+	out := mustPK(t, "--json", "users", "list")
+	if strings.TrimSpace(out) != "[]" {
+		t.Fatalf("users list in the PISHKHAN_DATA desk: %q", out)
+	}
+}
