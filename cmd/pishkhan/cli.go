@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pishkhan/pishkhan"
@@ -53,6 +54,24 @@ func exitCode(err error) int {
 		return exitRefused
 	}
 	return exitError
+}
+
+// rials formats an amount for the terminal with thousands separators: 3,750,000.
+func rials(r pishkhan.Rials) string {
+	s := strconv.FormatInt(int64(r), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // usageError is a wrong command line.

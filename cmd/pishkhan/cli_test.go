@@ -316,3 +316,11 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 		t.Fatalf("users list in the PISHKHAN_DATA desk: %q", out)
 	}
 }
+
+func TestRialsFormat(t *testing.T) {
+	for in, want := range map[pishkhan.Rials]string{0: "0", 999: "999", 1000: "1,000", 3750000: "3,750,000", -1234567: "-1,234,567", 100000: "100,000"} {
+		if got := rials(in); got != want {
+			t.Errorf("rials(%d) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -242,7 +242,7 @@ func cmdCatalog(e *env, args []string) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tFEE (RIALS)\tINQ\tSUB-SERVICE\tSERVICE\tAGENCY")
 			for _, h := range hits {
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", h.SubServiceID, h.TotalFee, h.Inquiries, h.SubServiceName, h.ServiceName, h.AgencyName)
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", h.SubServiceID, rials(h.TotalFee), h.Inquiries, h.SubServiceName, h.ServiceName, h.AgencyName)
 			}
 			tw.Flush()
 		})
@@ -266,8 +266,8 @@ func cmdCatalog(e *env, args []string) error {
 		}
 		return e.emit(en, func(w io.Writer) {
 			s := en.SubService
-			fmt.Fprintf(w, "%s  %s\n  service: %s (%s)\n  agency:  %s\n  fees:    government %d + counter %d = %d rials\n",
-				s.ID, s.Name, en.Service.Name, en.Service.ID, en.Agency.Name, s.GovFee, s.CounterFee, s.TotalFee())
+			fmt.Fprintf(w, "%s  %s\n  service: %s (%s)\n  agency:  %s\n  fees:    government %s + counter %s = %s rials\n",
+				s.ID, s.Name, en.Service.Name, en.Service.ID, en.Agency.Name, rials(s.GovFee), rials(s.CounterFee), rials(s.TotalFee()))
 			fmt.Fprintln(w, "  form:")
 			for _, f := range s.Fields {
 				req := ""
@@ -412,8 +412,8 @@ func emitList(e *env, vs []store.RequestView) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "TRACKING CODE\tTIME\tSTATE\tNATIONAL CODE\tCITIZEN\tSUB-SERVICE\tFEE (RIALS)")
 		for _, v := range vs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", v.TrackingCode.Display(), v.CreatedAt.In(persian.Tehran()).Format("15:04"),
-				v.State, v.Citizen.NationalCode.Masked(), v.Citizen.FullName(), v.SubServiceName, v.TotalFee())
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.TrackingCode.Display(), v.CreatedAt.In(persian.Tehran()).Format("15:04"),
+				v.State, v.Citizen.NationalCode.Masked(), v.Citizen.FullName(), v.SubServiceName, rials(v.TotalFee()))
 		}
 		tw.Flush()
 		fmt.Fprintf(w, "%d requests\n", len(vs))
@@ -459,13 +459,13 @@ func printRequest(w io.Writer, v store.RequestView) {
 	fmt.Fprintf(w, "filed          %s by %s\n", persian.ToLatinDigits(persian.FormatDateTime(v.CreatedAt.In(persian.Tehran()))), v.ClerkID)
 	fmt.Fprintf(w, "citizen        %s, national code %s\n", v.Citizen.FullName(), v.Citizen.NationalCode)
 	fmt.Fprintf(w, "service        %s — %s — %s (%s, catalog v%d)\n", v.AgencyName, v.ServiceName, v.SubServiceName, v.SubServiceID, v.CatalogVersion)
-	fmt.Fprintf(w, "fees           government %d + counter %d = %d rials\n", v.GovFee, v.CounterFee, v.TotalFee())
+	fmt.Fprintf(w, "fees           government %s + counter %s = %s rials\n", rials(v.GovFee), rials(v.CounterFee), rials(v.TotalFee()))
 	if v.Payment != nil {
 		ref := ""
 		if v.Payment.TerminalRef != "" {
 			ref = ", ref " + v.Payment.TerminalRef
 		}
-		fmt.Fprintf(w, "payment        %s %d rials%s\n", v.Payment.Method, v.Payment.Amount, ref)
+		fmt.Fprintf(w, "payment        %s %s rials%s\n", v.Payment.Method, rials(v.Payment.Amount), ref)
 	}
 	keys := make([]string, 0, len(v.Fields))
 	for k := range v.Fields {

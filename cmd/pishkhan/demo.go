@@ -130,7 +130,7 @@ func cmdDemo(e *env, args []string) error {
 		}
 		fmt.Fprintf(w, "%q:\n", q)
 		for _, h := range hits {
-			fmt.Fprintf(w, "   %s  %s — %s  (%d rials, %d inquiries)\n", h.SubServiceID, h.SubServiceName, h.AgencyName, h.TotalFee, h.Inquiries)
+			fmt.Fprintf(w, "   %s  %s — %s  (%s rials, %d inquiries)\n", h.SubServiceID, h.SubServiceName, h.AgencyName, rials(h.TotalFee), h.Inquiries)
 		}
 	}
 
@@ -177,8 +177,8 @@ func cmdDemo(e *env, args []string) error {
 			return fmt.Errorf("demo intake of %s: %w", id, err)
 		}
 		codes = append(codes, string(r.TrackingCode))
-		fmt.Fprintf(w, "%s  %s %s — %s: %d inquiries, %d rials (%s)\n", r.TrackingCode.Display(), c.first, c.last,
-			en.SubService.Name, len(r.Inquiries), r.TotalFee(), in.PayMethod)
+		fmt.Fprintf(w, "%s  %s %s — %s: %d inquiries, %s rials (%s)\n", r.TrackingCode.Display(), c.first, c.last,
+			en.SubService.Name, len(r.Inquiries), rials(r.TotalFee()), in.PayMethod)
 	}
 
 	step("6. bad input is refused, in Persian for the screen and English for logs; nothing is written")
@@ -207,7 +207,7 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(w, "audit trail OK: %d entries, head %s\n", rep.Entries, rep.Last.Hash)
-	fmt.Fprintf(w, "\nTry it yourself:\n  go run ./cmd/pishkhan --data %s catalog search 'گواهینامه'\n  go run ./cmd/pishkhan --data %s show %s\n",
+	fmt.Fprintf(w, "\nTry it yourself:\n  bin/pishkhan --data %s catalog search 'گواهینامه'\n  bin/pishkhan --data %s show %s\n",
 		e.dataDir, e.dataDir, codes[0])
 	return nil
 }
