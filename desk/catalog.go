@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -29,8 +30,13 @@ func ReadCatalogFile(path string) (*pishkhan.Catalog, error) {
 		return nil, pishkhan.WrapError(err, pishkhan.EInvalid, "پرونده فهرست خدمات خوانده نشد.", "read catalog file %s", path)
 	}
 	var cat pishkhan.Catalog
-	if err := json.Unmarshal(b, &cat); err != nil {
-		return nil, pishkhan.WrapError(err, pishkhan.EInvalid, "پرونده فهرست خدمات قالب درستی ندارد.", "catalog file %s is not valid JSON", path)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt "gov_fees" must not make a service free
+	if err := dec.Decode(&cat); err != nil {
+		return nil, pishkhan.WrapError(err, pishkhan.EInvalid, "پرونده فهرست خدمات قالب درستی ندارد.", "catalog file %s is not a valid catalog", path)
+	}
+	if dec.More() {
+		return nil, pishkhan.Errorf(pishkhan.EInvalid, "پرونده فهرست خدمات قالب درستی ندارد.", "catalog file %s has data after the catalog", path)
 	}
 	if err := cat.Check(); err != nil {
 		return nil, pishkhan.WrapError(err, pishkhan.EInvalid, "فهرست خدمات معتبر نیست.", "catalog file %s is invalid", path)

@@ -186,6 +186,14 @@ func (d *Desk) AddUser(ctx context.Context, in AddUserInput, actor string) (pish
 	return d.Store.UserByName(ctx, u.Username)
 }
 
+// Users lists the desk's users by user name.
+func (d *Desk) Users(ctx context.Context) ([]pishkhan.User, error) { return d.Store.Users(ctx) }
+
+// User returns one user by name (case-insensitive), or ENotFound.
+func (d *Desk) User(ctx context.Context, username string) (pishkhan.User, error) {
+	return d.Store.UserByName(ctx, strings.ToLower(strings.TrimSpace(username)))
+}
+
 // Authenticate checks a user name and PIN. A wrong name and a wrong PIN give
 // the same error, so the screen does not tell which user names exist.
 func (d *Desk) Authenticate(ctx context.Context, username, pin string) (pishkhan.User, error) {

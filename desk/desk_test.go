@@ -199,6 +199,29 @@ func TestReadCatalogFile(t *testing.T) {
 	os.WriteFile(bad, b, 0o600)
 	_, err = desk.ReadCatalogFile(bad)
 	expectCode(t, err, pishkhan.EInvalid, "")
+	// A misspelt key must not silently make a service free.
+	typo := strings.Replace(string(mustJSON(t, smallCatalog(4))), `"gov_fee"`, `"gov_fees"`, 1)
+	typoFile := filepath.Join(dir, "typo.json")
+	os.WriteFile(typoFile, []byte(typo), 0o600)
+	_, err = desk.ReadCatalogFile(typoFile)
+	expectCode(t, err, pishkhan.EInvalid, "")
+	if err == nil || !strings.Contains(err.Error(), "gov_fees") {
+		t.Errorf("unknown key error %v does not name the key", err)
+	}
+	// Two catalogs in one file are not one catalog.
+	twice := filepath.Join(dir, "twice.json")
+	os.WriteFile(twice, append(mustJSON(t, smallCatalog(4)), mustJSON(t, smallCatalog(5))...), 0o600)
+	_, err = desk.ReadCatalogFile(twice)
+	expectCode(t, err, pishkhan.EInvalid, "")
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestPurgeRetention(t *testing.T) {

@@ -29,7 +29,7 @@ type IntakeInput struct {
 // domain's rules and files it in one transaction. It returns the filed
 // request with its tracking code; nothing is written when it fails.
 func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, error) {
-	clerk, err := d.Store.UserByName(ctx, strings.TrimSpace(in.Clerk))
+	clerk, err := d.User(ctx, in.Clerk)
 	if err != nil {
 		if pishkhan.ErrorCode(err) == pishkhan.ENotFound {
 			return nil, pishkhan.FieldError("clerk", "اپراتوری با این نام کاربری وجود ندارد.", "no user %q to file the request", in.Clerk)

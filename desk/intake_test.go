@@ -157,6 +157,21 @@ func TestIntakeBadInputWritesNothing(t *testing.T) {
 	}
 }
 
+// The clerk's user name is matched as at login: case and spaces do not matter.
+func TestIntakeClerkNameCaseInsensitive(t *testing.T) {
+	d, _ := readyDesk(t)
+	in := passInput(nationalCode(t, "001234567"))
+	in.Clerk = " Clerk1 "
+	r, err := d.Intake(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := d.Store.RequestByID(context.Background(), r.ID)
+	if err != nil || v.ClerkID != "clerk1" {
+		t.Fatalf("filed under clerk %q (%v), want clerk1", v.ClerkID, err)
+	}
+}
+
 func TestIntakeClerkStates(t *testing.T) {
 	d, _ := readyDesk(t)
 	ctx := context.Background()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -33,8 +34,8 @@ func mustPK(t *testing.T, args ...string) string {
 	return out
 }
 
-// snapshot is every table's row count and the audit head: if bad input
-// changes nothing, the snapshot is the same before and after.
+// snapshot digests every row of every table: if bad input changes nothing,
+// the snapshot is the same before and after — not just the row counts.
 func snapshot(t *testing.T, dir string) string {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "pishkhan.db")+"?mode=ro")
@@ -57,17 +58,29 @@ func snapshot(t *testing.T, dir string) string {
 	rows.Close()
 	var b strings.Builder
 	for _, tb := range tables {
-		var n int
-		if err := db.QueryRow(`SELECT COUNT(*) FROM "` + tb + `"`).Scan(&n); err != nil {
+		h := sha256.New()
+		n := 0
+		rs, err := db.Query(`SELECT * FROM "` + tb + `"`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "%s:%d ", tb, n)
+		cols, _ := rs.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rs.Next() {
+			if err := rs.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(h, "%q\n", vals)
+			n++
+		}
+		rs.Close()
+		fmt.Fprintf(&b, "%s:%d:%x ", tb, n, h.Sum(nil)[:6])
 	}
-	var head sql.NullString
-	if err := db.QueryRow(`SELECT hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&head); err != nil && err != sql.ErrNoRows {
-		t.Fatal(err)
-	}
-	return b.String() + "head=" + head.String
+	return b.String()
 }
 
 // setup makes an initialised desk with a clerk, a technician and the demo catalog.
@@ -270,17 +283,31 @@ func TestJSONErrors(t *testing.T) {
 	}
 }
 
+// The demo never touches a folder it did not make: not a stranger's files,
+// and not a real desk, whose folder holds the very same database files.
 func TestDemoRefusesForeignFolder(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "thesis.docx"), []byte("precious"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errs := pk(t, "", "--data", dir, "demo", "--fresh")
-	if code != exitConflict || !strings.Contains(errs, "refusing to wipe") {
+	if code != exitConflict || !strings.Contains(errs, "refusing to use or wipe") {
 		t.Fatalf("demo --fresh on a foreign folder: exit %d, %s", code, errs)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "thesis.docx")); err != nil || string(b) != "precious" {
 		t.Fatal("demo touched a file it does not own")
+	}
+
+	real := setup(t) // a real desk with users and a catalog
+	before := snapshot(t, real)
+	for _, args := range [][]string{{"demo", "--fresh"}, {"demo"}} {
+		code, _, errs = pk(t, "", append([]string{"--data", real}, args...)...)
+		if code != exitConflict || !strings.Contains(errs, "not a demo folder") {
+			t.Fatalf("%v on a real desk: exit %d, %s", args, code, errs)
+		}
+		if after := snapshot(t, real); after != before {
+			t.Fatalf("%v changed a real desk:\nbefore %s\nafter  %s", args, before, after)
+		}
 	}
 }
 

@@ -119,7 +119,7 @@ func cmdUsers(e *env, args []string) error {
 			return err
 		}
 		defer d.Close()
-		us, err := d.Store.Users(e.ctx)
+		us, err := d.Users(e.ctx)
 		if err != nil {
 			return err
 		}

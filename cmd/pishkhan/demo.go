@@ -23,27 +23,46 @@ func demoDataDir() (string, error) {
 	return strings.TrimRight(d, `/\`) + "-demo", nil
 }
 
-// wipeDemoFolder empties a demo data folder, refusing if it holds anything
-// but Pishkhan's database files, so it can never delete someone's data.
-func wipeDemoFolder(dir string) error {
+// demoMarker marks a data folder as the demo's own. The demo works only in
+// an empty folder or one with this marker, so it can never touch a real
+// desk's data, whose folder holds the same database files.
+const demoMarker = "PISHKHAN-DEMO"
+
+// claimDemoFolder makes dir the demo's folder, or refuses: a folder that
+// holds anything and has no demo marker belongs to someone else. With wipe,
+// the demo's previous database is removed first.
+func claimDemoFolder(dir string, wipe bool) error {
 	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read demo folder %s: %w", dir, err)
 	}
+	marked := false
 	for _, en := range entries {
-		switch en.Name() {
-		case desk.DBFile, desk.DBFile + "-wal", desk.DBFile + "-shm":
-		default:
-			return pishkhan.Errorf(pishkhan.EConflict, "پوشه نمایشی پرونده‌های دیگری دارد و پاک نمی‌شود.",
-				"%s holds %s, which is not Pishkhan's; refusing to wipe it (choose another --data)", dir, en.Name())
+		if en.Name() == demoMarker {
+			marked = true
 		}
 	}
-	for _, en := range entries {
-		if err := os.Remove(filepath.Join(dir, en.Name())); err != nil {
-			return fmt.Errorf("wipe demo folder: %w", err)
+	if len(entries) > 0 && !marked {
+		return pishkhan.Errorf(pishkhan.EConflict, "این پوشه داده‌های یک میز واقعی یا پرونده‌های دیگری دارد؛ نسخه نمایشی به آن دست نمی‌زند.",
+			"%s is not empty and is not a demo folder (no %s file); refusing to use or wipe it (choose another --data)", dir, demoMarker)
+	}
+	if wipe {
+		for _, en := range entries {
+			switch en.Name() {
+			case desk.DBFile, desk.DBFile + "-wal", desk.DBFile + "-shm":
+				if err := os.Remove(filepath.Join(dir, en.Name())); err != nil {
+					return fmt.Errorf("wipe demo folder: %w", err)
+				}
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create demo folder %s: %w", dir, err)
+	}
+	if !marked {
+		note := []byte("This folder holds Pishkhan's demo data (pishkhan demo). It may be wiped by 'pishkhan demo --fresh'.\n")
+		if err := os.WriteFile(filepath.Join(dir, demoMarker), note, 0o600); err != nil {
+			return fmt.Errorf("mark demo folder: %w", err)
 		}
 	}
 	return nil
@@ -61,7 +80,7 @@ var demoCitizens = []struct{ nine, first, last, father, birth, mobile string }{
 
 func cmdDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo")
-	fresh := fs.Bool("fresh", false, "empty the demo data folder first")
+	fresh := fs.Bool("fresh", false, "start from an empty demo database")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -74,10 +93,8 @@ func cmdDemo(e *env, args []string) error {
 			return err
 		}
 	}
-	if *fresh {
-		if err := wipeDemoFolder(e.dataDir); err != nil {
-			return err
-		}
+	if err := claimDemoFolder(e.dataDir, *fresh); err != nil {
+		return err
 	}
 	w := e.stdout
 	step := func(format string, args ...any) { fmt.Fprintf(w, "\n== "+format+"\n", args...) }
@@ -103,7 +120,7 @@ func cmdDemo(e *env, args []string) error {
 		{Username: "modir", FullName: "مدیر دفتر نمایشی", Role: "supervisor", PIN: "۲۴۶۸۱۳"},
 		{Username: "operator1", FullName: "اپراتور یک", Role: "clerk", PIN: "135790"},
 	} {
-		if _, err := d.Store.UserByName(ctx, u.Username); err == nil {
+		if _, err := d.User(ctx, u.Username); err == nil {
 			fmt.Fprintf(w, "%s already exists\n", u.Username)
 			continue
 		}
