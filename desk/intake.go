@@ -23,6 +23,10 @@ type IntakeInput struct {
 	Amount       string // optional: when given it must equal the fee due
 	TerminalRef  string // card terminal reference for card payments
 	Clerk        string // user name of the clerk filing it
+	// ID, when set, is the request's UUIDv7 chosen by the caller, so that a
+	// retry after a lost answer files nothing twice: the same ID with the
+	// same content returns the request already filed. Empty: a new ID.
+	ID string
 }
 
 // Intake validates a walk-in's request against the catalog and the
@@ -85,8 +89,15 @@ func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, e
 	if err := pay.Validate(due); err != nil {
 		return nil, err
 	}
-	id, err := pishkhan.NewID(d.Now(), nil)
-	if err != nil {
+	var id pishkhan.ID
+	if strings.TrimSpace(in.ID) != "" {
+		if id, err = pishkhan.ParseID(strings.ToLower(strings.TrimSpace(in.ID))); err != nil {
+			return nil, err
+		}
+		if id.Version() != 7 {
+			return nil, pishkhan.FieldError("id", "شناسه درخواست باید UUID نسخه ۷ باشد.", "request id %s is not a UUIDv7", id)
+		}
+	} else if id, err = pishkhan.NewID(d.Now(), nil); err != nil {
 		return nil, err
 	}
 	r, err := d.Store.Intake(ctx, store.NewRequest{ID: id, Citizen: c, SubServiceID: entry.SubService.ID,

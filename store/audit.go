@@ -102,5 +102,8 @@ func (s *DB) AuditTrail(ctx context.Context, subject string, limit int) ([]pishk
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, storageError(fmt.Errorf("read audit trail: %w", err))
+	}
+	return out, nil
 }

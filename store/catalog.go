@@ -2,18 +2,24 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/persian"
 )
 
 // ImportCatalog replaces the desk's catalog with cat in one transaction. A
-// catalog older than the one installed is refused. Requests already filed
-// keep the names, fees and version they were made under.
+// catalog older than the one installed is refused. The installed version
+// again with the same content (its canonical JSON hashes the same) is a
+// no-op that writes nothing; the installed version with other content is an
+// EConflict, since one version number must always mean one catalog.
+// Requests already filed keep the names, fees and version they were made under.
 func (s *DB) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor string) error {
 	if cat == nil {
 		return pishkhan.Errorf(pishkhan.EInvalid, "فهرست خدمات خالی است و وارد نشد.", "catalog is nil")
@@ -21,14 +27,27 @@ func (s *DB) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor str
 	if err := cat.Check(); err != nil {
 		return pishkhan.WrapError(err, pishkhan.EInvalid, "فهرست خدمات معتبر نیست و وارد نشد.", "catalog is invalid")
 	}
+	hash, err := catalogHash(cat)
+	if err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := catalogVersion(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if cat.Version < cur {
+		var cur int64
+		var curHash string
+		err := tx.QueryRowContext(ctx, "SELECT version, content_hash FROM catalog_meta WHERE id = 1").Scan(&cur, &curHash)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("read catalog version: %w", err)
+		case int64(cat.Version) < cur:
 			return pishkhan.Errorf(pishkhan.EConflict, "نسخه فهرست خدمات از نسخه نصب‌شده قدیمی‌تر است.",
 				"catalog version %d is older than the installed version %d", cat.Version, cur)
+		case int64(cat.Version) == cur && hash == curHash:
+			return nil // already installed: nothing to write
+		case int64(cat.Version) == cur:
+			return pishkhan.Errorf(pishkhan.EConflict,
+				"نسخه "+persian.ToPersianDigits(strconv.FormatInt(cur, 10))+" فهرست خدمات با محتوای دیگری قبلاً نصب شده است.",
+				"catalog version %d is already installed with different content", cur)
 		}
 		for _, q := range []string{"DELETE FROM sub_service_inquiries", "DELETE FROM sub_services",
 			"DELETE FROM inquiry_types", "DELETE FROM services", "DELETE FROM agencies"} {
@@ -40,16 +59,31 @@ func (s *DB) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor str
 			return err
 		}
 		now := s.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_meta (id, version, generation, imported_at) VALUES (1, ?, 1, ?)
-			ON CONFLICT (id) DO UPDATE SET version = excluded.version, imported_at = excluded.imported_at,
-				generation = catalog_meta.generation + 1`,
-			int64(cat.Version), fmtTime(now)); err != nil {
+		// The generation changes in the same transaction as the rows; the
+		// cache relies on that (see loadCatalog).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_meta (id, version, content_hash, generation, imported_at) VALUES (1, ?, ?, 1, ?)
+			ON CONFLICT (id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash,
+				imported_at = excluded.imported_at, generation = catalog_meta.generation + 1`,
+			int64(cat.Version), hash, fmtTime(now)); err != nil {
 			return fmt.Errorf("save catalog version: %w", err)
 		}
 		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "catalog.import",
 			Subject: fmt.Sprintf("v%d", cat.Version),
 			Detail:  fmt.Sprintf("%d agencies, %d services, %d sub-services, %d inquiry types", len(cat.Agencies), len(cat.Services), len(cat.SubServices), len(cat.InquiryTypes))})
 	})
+}
+
+// catalogHash is the hex SHA-256 of the catalog's canonical JSON (as
+// json.Marshal writes it, which is deterministic for a catalog whose slices
+// are in order). ImportCatalog stores it to tell whether a version it
+// already has comes back with the same content.
+func catalogHash(cat *pishkhan.Catalog) (string, error) {
+	b, err := json.Marshal(cat)
+	if err != nil {
+		return "", pishkhan.WrapError(err, pishkhan.EInvalid, "فهرست خدمات معتبر نیست و وارد نشد.", "encode catalog")
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error {
@@ -60,14 +94,12 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error
 		}
 		return st, nil
 	}
-	agencyNames := make(map[string]string, len(cat.Agencies))
 	st, err := prep("INSERT INTO agencies (id, name, generated) VALUES (?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	for _, a := range cat.Agencies {
-		agencyNames[a.ID] = a.Name
 		if _, err := st.ExecContext(ctx, a.ID, a.Name, boolInt(a.Generated)); err != nil {
 			return fmt.Errorf("insert agency %s: %w", a.ID, err)
 		}
@@ -77,9 +109,7 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error
 		return err
 	}
 	defer st2.Close()
-	services := make(map[string]pishkhan.Service, len(cat.Services))
 	for _, sv := range cat.Services {
-		services[sv.ID] = sv
 		if _, err := st2.ExecContext(ctx, sv.ID, sv.AgencyID, sv.Name, boolInt(sv.Licence), boolInt(sv.Generated)); err != nil {
 			return fmt.Errorf("insert service %s: %w", sv.ID, err)
 		}
@@ -94,8 +124,8 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error
 			return fmt.Errorf("insert inquiry type %s: %w", q.ID, err)
 		}
 	}
-	st4, err := prep(`INSERT INTO sub_services (id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated,
-		name_key, name_compact, search_key, search_compact, inquiry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	st4, err := prep(`INSERT INTO sub_services (id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -114,10 +144,8 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, cat *pishkhan.Catalog) error
 		if err != nil {
 			return fmt.Errorf("encode fields of %s: %w", ss.ID, err)
 		}
-		sv := services[ss.ServiceID]
-		k := searchKeys(ss.Name, sv.Name+" "+agencyNames[sv.AgencyID])
 		if _, err := st4.ExecContext(ctx, ss.ID, ss.ServiceID, ss.Name, string(fj), int64(ss.GovFee), int64(ss.CounterFee),
-			boolInt(ss.NeedsApproval), boolInt(ss.Generated), k.name, k.nameCompact, k.search, k.searchCompact, len(ss.Inquiries)); err != nil {
+			boolInt(ss.NeedsApproval), boolInt(ss.Generated)); err != nil {
 			return fmt.Errorf("insert sub-service %s: %w", ss.ID, err)
 		}
 		for i, q := range ss.Inquiries {
@@ -148,8 +176,12 @@ func catalogVersion(ctx context.Context, q queryer) (pishkhan.CatalogVersion, er
 
 // CatalogCounts are the sizes of the installed catalog.
 type CatalogCounts struct {
-	Version                                                pishkhan.CatalogVersion
-	Agencies, Services, SubServices, InquiryTypes, Licence int
+	Version      pishkhan.CatalogVersion `json:"version"`
+	Agencies     int                     `json:"agencies"`
+	Services     int                     `json:"services"`
+	SubServices  int                     `json:"sub_services"`
+	InquiryTypes int                     `json:"inquiry_types"`
+	Licence      int                     `json:"licence"` // services that are licences
 }
 
 // CatalogCounts counts the installed catalog.
@@ -172,11 +204,11 @@ func (s *DB) CatalogCounts(ctx context.Context) (CatalogCounts, error) {
 // CatalogEntry is a sub-service with what surrounds it: its service, its
 // agency and the inquiry types it needs.
 type CatalogEntry struct {
-	Version    pishkhan.CatalogVersion
-	SubService pishkhan.SubService
-	Service    pishkhan.Service
-	Agency     pishkhan.Agency
-	Inquiries  []pishkhan.InquiryType
+	Version    pishkhan.CatalogVersion `json:"version"`
+	SubService pishkhan.SubService     `json:"sub_service"`
+	Service    pishkhan.Service        `json:"service"`
+	Agency     pishkhan.Agency         `json:"agency"`
+	Inquiries  []pishkhan.InquiryType  `json:"inquiries"`
 }
 
 // SubService returns one sub-service by id with its context, or ENotFound.
@@ -190,18 +222,18 @@ func (s *DB) SubService(ctx context.Context, id string) (CatalogEntry, error) {
 
 // CatalogHit is one search result.
 type CatalogHit struct {
-	SubServiceID   string
-	SubServiceName string
-	ServiceName    string
-	AgencyName     string
-	TotalFee       pishkhan.Rials
-	Inquiries      int
-	Generated      bool
+	SubServiceID   string         `json:"sub_service_id"`
+	SubServiceName string         `json:"sub_service_name"`
+	ServiceName    string         `json:"service_name"`
+	AgencyName     string         `json:"agency_name"`
+	TotalFee       pishkhan.Rials `json:"total_fee"`
+	Inquiries      int            `json:"inquiries"` // how many inquiries it needs
+	Generated      bool           `json:"generated"`
 	// Rank orders hits: 0 exact id or name, 1 name starts with the query,
 	// 2 a word of the name starts with it, 3 the name contains it,
 	// 4 the name holds every word of it, 5 only its service or agency matches.
 	// Ranks 0, 1 and 3 also compare name and query with their spaces removed.
-	Rank int
+	Rank int `json:"rank"`
 }
 
 // SearchCatalog finds sub-services by a Persian query. The query and the

@@ -2,7 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"maps"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pishkhan/pishkhan"
@@ -50,24 +56,24 @@ func TestImportCatalogVersions(t *testing.T) {
 		t.Errorf("version %d after a refused older import, want 5", v)
 	}
 
-	// The same version again replaces the content.
-	same := testCatalog(5)
+	// A newer version replaces the content.
+	same := testCatalog(6)
 	same.SubServices = same.SubServices[:2]
 	same.SubServices[1].Name = "تمدید گذرنامه عادی"
 	same.SubServices[1].GovFee = 700_000
 	if err := db.ImportCatalog(ctx, same, "tech"); err != nil {
-		t.Fatalf("re-import of the same version: %v", err)
+		t.Fatalf("import of a newer version: %v", err)
 	}
 	c, _ := db.CatalogCounts(ctx)
-	if c.SubServices != 2 || c.Version != 5 {
-		t.Errorf("after re-import: %+v", c)
+	if c.SubServices != 2 || c.Version != 6 {
+		t.Errorf("after newer import: %+v", c)
 	}
 	e, err := db.SubService(ctx, "ss-renew")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.SubService.Name != "تمدید گذرنامه عادی" || e.SubService.GovFee != 700_000 {
-		t.Errorf("re-import did not replace ss-renew: %+v", e.SubService)
+		t.Errorf("newer import did not replace ss-renew: %+v", e.SubService)
 	}
 	_, err = db.SubService(ctx, "ss-card")
 	wantCode(t, err, pishkhan.ENotFound)
@@ -76,18 +82,154 @@ func TestImportCatalogVersions(t *testing.T) {
 	}
 
 	// A newer version replaces everything.
-	newer := testCatalog(6)
+	newer := testCatalog(7)
 	newer.SubServices[0].CounterFee = 200_000
 	if err := db.ImportCatalog(ctx, newer, "tech"); err != nil {
 		t.Fatal(err)
 	}
 	c, _ = db.CatalogCounts(ctx)
-	if c.SubServices != 6 || c.Version != 6 {
+	if c.SubServices != 6 || c.Version != 7 {
 		t.Errorf("after newer import: %+v", c)
 	}
 	e, _ = db.SubService(ctx, "ss-pass")
-	if e.SubService.CounterFee != 200_000 || e.Version != 6 {
+	if e.SubService.CounterFee != 200_000 || e.Version != 7 {
 		t.Errorf("newer import: %+v version %d", e.SubService, e.Version)
+	}
+}
+
+// catalogGen reads the installed catalog's generation.
+func catalogGen(t *testing.T, db *DB) int64 {
+	t.Helper()
+	gen, _, err := catalogGeneration(context.Background(), db.SQL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen
+}
+
+func TestImportCatalogSameVersion(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	if err := db.ImportCatalog(ctx, testCatalog(5), "tech"); err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(must(json.Marshal(testCatalog(5))))
+	var stored string
+	if err := db.SQL().QueryRow("SELECT content_hash FROM catalog_meta").Scan(&stored); err != nil || stored != hex.EncodeToString(want[:]) {
+		t.Errorf("content_hash %q, %v; want the SHA-256 of the catalog's JSON %x", stored, err, want)
+	}
+
+	// The same version with the same content (built afresh) is a no-op.
+	before, gen := rowCounts(t, db), catalogGen(t, db)
+	if err := db.ImportCatalog(ctx, testCatalog(5), "tech"); err != nil {
+		t.Fatalf("re-import of the installed catalog: %v", err)
+	}
+	sameCounts(t, before, rowCounts(t, db)) // no audit entry either
+	if g := catalogGen(t, db); g != gen {
+		t.Errorf("generation %d after a no-op import, want %d", g, gen)
+	}
+
+	// The same version with other content is refused and changes nothing.
+	for name, mutate := range map[string]func(c *pishkhan.Catalog){
+		"fee":            func(c *pishkhan.Catalog) { c.SubServices[1].GovFee++ },
+		"name":           func(c *pishkhan.Catalog) { c.Agencies[0].Name += " " },
+		"fewer":          func(c *pishkhan.Catalog) { c.SubServices = c.SubServices[:5] },
+		"inquiry order":  func(c *pishkhan.Catalog) { c.SubServices[0].Inquiries = []string{"iq-1", "iq-3", "iq-2"} },
+		"licence flag":   func(c *pishkhan.Catalog) { c.Services[0].Licence = true },
+		"field required": func(c *pishkhan.Catalog) { c.SubServices[0].Fields[2].Required = true },
+	} {
+		t.Run(name, func(t *testing.T) {
+			cat := testCatalog(5)
+			mutate(cat)
+			err := db.ImportCatalog(ctx, cat, "tech")
+			wantCode(t, err, pishkhan.EConflict)
+			if !strings.Contains(err.Error(), "catalog version 5 is already installed with different content") {
+				t.Errorf("error %q", err)
+			}
+			if p := pishkhan.PersianMessage(err); p != "نسخه ۵ فهرست خدمات با محتوای دیگری قبلاً نصب شده است." {
+				t.Errorf("Persian message %q", p)
+			}
+			sameCounts(t, before, rowCounts(t, db))
+			if g := catalogGen(t, db); g != gen {
+				t.Errorf("generation %d after a refused import, want %d", g, gen)
+			}
+		})
+	}
+	if e, _ := db.SubService(ctx, "ss-renew"); e.SubService.GovFee != 500_000 {
+		t.Errorf("a refused import changed ss-renew: %+v", e.SubService)
+	}
+
+	// A newer version still imports.
+	if err := db.ImportCatalog(ctx, testCatalog(6), "tech"); err != nil {
+		t.Fatal(err)
+	}
+	if g := catalogGen(t, db); g != gen+1 {
+		t.Errorf("generation %d after a newer import, want %d", g, gen+1)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestSearchKeysNotStored checks that the search keys are computed when the
+// cache loads: a name changed under the cache's feet (as a newer
+// normalisation would change its key) is found by its new form.
+func TestSearchKeysNotStored(t *testing.T) {
+	db, _ := readyDB(t)
+	rows, err := db.SQL().Query("SELECT name FROM pragma_table_info('sub_services')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var col string
+		if err := rows.Scan(&col); err != nil {
+			t.Fatal(err)
+		}
+		switch col {
+		case "name_key", "name_compact", "search_key", "search_compact", "inquiry_count":
+			t.Errorf("sub_services still stores %s", col)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	findsFirst(t, db, "تعویض پلاک", "ss-plate")
+	if err := rawExec(db, "UPDATE sub_services SET name = 'تعويض شماره پلاك' WHERE id = 'ss-plate'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rawExec(db, "UPDATE catalog_meta SET generation = generation + 1"); err != nil {
+		t.Fatal(err)
+	}
+	findsFirst(t, db, "تعویض شماره پلاک", "ss-plate")
+	hits := search(t, db, "تعویض پلاک")
+	if len(hits) != 1 || hits[0].Rank != 4 {
+		t.Errorf("old name: hits %+v, want ss-plate at rank 4 (every word, not together)", hits)
+	}
+}
+
+func TestCatalogJSONNames(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want []string
+	}{
+		{CatalogHit{}, []string{"sub_service_id", "sub_service_name", "service_name", "agency_name", "total_fee", "inquiries", "generated", "rank"}},
+		{CatalogEntry{}, []string{"version", "sub_service", "service", "agency", "inquiries"}},
+		{CatalogCounts{}, []string{"version", "agencies", "services", "sub_services", "inquiry_types", "licence"}},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal(must(json.Marshal(tc.v)), &m); err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Sorted(maps.Keys(m))
+		want := slices.Sorted(slices.Values(tc.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%T in JSON has %v, want %v", tc.v, got, want)
+		}
 	}
 }
 

@@ -39,11 +39,12 @@ type searchEntry struct {
 	nameLen       int    // in characters, for ranking
 }
 
-// catalogKeys are a sub-service's stored search keys.
+// catalogKeys are a sub-service's search keys.
 type catalogKeys struct{ name, nameCompact, search, searchCompact string }
 
 // searchKeys normalises a sub-service's name and its context (service and
-// agency names) the way SearchCatalog normalises a query.
+// agency names) the way SearchCatalog normalises a query. They are computed
+// when the cache loads, never stored, so they always follow persian.Normalize.
 func searchKeys(name, context string) catalogKeys {
 	n := persian.Normalize(name)
 	all := strings.TrimSpace(n + " " + persian.Normalize(context))
@@ -63,26 +64,66 @@ func catalogGeneration(ctx context.Context, q queryer) (int64, pishkhan.CatalogV
 	return gen, pishkhan.CatalogVersion(ver), nil
 }
 
+// catalogReadAttempts bounds how often loadCatalog starts over when another
+// process imports a catalog while it reads one.
+const catalogReadAttempts = 5
+
 // loadCatalog returns the cache for the installed catalog, reading it
 // through q (the database or the current transaction) when it changed.
+//
+// Inside a transaction (intake holds the write lock) one read is consistent.
+// Through the database handle each SELECT is its own read transaction, on
+// whichever pooled connection, and another process may import a catalog
+// between two of them; taking a transaction here would not help, as the DSN
+// makes every BEGIN immediate and so a search would block writers. Instead
+// the generation is read before and after the catalog, and the read is
+// retried if it moved. That is enough because an import replaces the rows
+// and raises the generation in one transaction, and the generation only ever
+// increases: every SELECT in between sees some committed state, and if any
+// import had committed after the first generation read, the second would
+// see a larger number. Equal before and after therefore means every SELECT
+// saw the same committed catalog.
 func (s *DB) loadCatalog(ctx context.Context, q queryer) (*catalogCache, error) {
-	gen, ver, err := catalogGeneration(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	c := s.catalog
-	s.mu.Unlock()
-	if c != nil && c.generation == gen {
+	_, inTx := q.(*sql.Tx)
+	for attempt := 1; ; attempt++ {
+		gen, ver, err := catalogGeneration(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		c := s.catalog
+		s.mu.Unlock()
+		if c != nil && c.generation == gen {
+			return c, nil
+		}
+		c, err = readCatalog(ctx, q, gen, ver)
+		if !inTx {
+			// A read that mixed two catalogs may also fail outright (an
+			// inquiry of a sub-service the other catalog lacks): check the
+			// generation before trusting either outcome.
+			after, _, genErr := catalogGeneration(ctx, q)
+			if genErr != nil {
+				return nil, genErr
+			}
+			if after != gen {
+				if attempt == catalogReadAttempts {
+					return nil, pishkhan.Errorf(pishkhan.EUnavailable, "فهرست خدمات همین حالا در حال به‌روزرسانی است؛ دوباره تلاش کنید.",
+						"the catalog changed during each of %d attempts to read it; try again", attempt)
+				}
+				continue
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		// Another goroutine may have loaded a newer catalog meanwhile; keep it.
+		if s.catalog == nil || s.catalog.generation < c.generation {
+			s.catalog = c
+		}
+		s.mu.Unlock()
 		return c, nil
 	}
-	if c, err = readCatalog(ctx, q, gen, ver); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.catalog = c
-	s.mu.Unlock()
-	return c, nil
 }
 
 // readCatalog reads the whole installed catalog.
@@ -128,16 +169,14 @@ func readCatalog(ctx context.Context, q queryer, gen int64, ver pishkhan.Catalog
 	if err != nil {
 		return fail("inquiry types", err)
 	}
-	err = each(ctx, q, `SELECT id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated,
-			name_key, name_compact, search_key, search_compact FROM sub_services ORDER BY id`, func(r *sql.Rows) error {
+	err = each(ctx, q, `SELECT id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated
+			FROM sub_services ORDER BY id`, func(r *sql.Rows) error {
 		e := &CatalogEntry{Version: ver}
 		ss := &e.SubService
 		var fj string
 		var gov, counter int64
 		var na, gen int
-		var se searchEntry
-		if err := r.Scan(&ss.ID, &ss.ServiceID, &ss.Name, &fj, &gov, &counter, &na, &gen,
-			&se.name, &se.nameCompact, &se.search, &se.searchCompact); err != nil {
+		if err := r.Scan(&ss.ID, &ss.ServiceID, &ss.Name, &fj, &gov, &counter, &na, &gen); err != nil {
 			return err
 		}
 		ss.GovFee, ss.CounterFee, ss.NeedsApproval, ss.Generated = pishkhan.Rials(gov), pishkhan.Rials(counter), na == 1, gen == 1
@@ -146,7 +185,9 @@ func readCatalog(ctx context.Context, q queryer, gen int64, ver pishkhan.Catalog
 		}
 		e.Service = services[ss.ServiceID]
 		e.Agency = agencies[e.Service.AgencyID]
-		se.e, se.idLower, se.nameLen = e, strings.ToLower(ss.ID), utf8.RuneCountInString(se.name)
+		k := searchKeys(ss.Name, e.Service.Name+" "+e.Agency.Name)
+		se := searchEntry{e: e, idLower: strings.ToLower(ss.ID), name: k.name, nameCompact: k.nameCompact,
+			search: k.search, searchCompact: k.searchCompact, nameLen: utf8.RuneCountInString(k.name)}
 		c.entries[ss.ID] = e
 		c.index = append(c.index, se)
 		return nil

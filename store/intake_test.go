@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,17 +237,167 @@ func TestIntakeDuplicateID(t *testing.T) {
 	first := intake(t, db, in)
 	before := rowCounts(t, db)
 	c.advance(time.Minute)
-	_, err := db.Intake(ctx, in)
-	wantCode(t, err, pishkhan.EConflict)
+
+	// The same ID with the same body: the stored request comes back, nothing is written.
+	again, err := db.Intake(ctx, in)
+	if err != nil {
+		t.Fatalf("retry of a filed request: %v", err)
+	}
 	sameCounts(t, before, rowCounts(t, db))
+	if !reflect.DeepEqual(again, first) {
+		t.Errorf("retry returned\n%+v\nwant the request first filed\n%+v", again, first)
+	}
+
+	// A retry sees the request as it is now, not as it was filed.
+	if err := db.TransitionRequest(ctx, in.ID, pishkhan.StateSending, "", "replicator"); err != nil {
+		t.Fatal(err)
+	}
+	before = rowCounts(t, db)
+	again, err = db.Intake(ctx, in)
+	if err != nil {
+		t.Fatalf("retry after a transition: %v", err)
+	}
+	sameCounts(t, before, rowCounts(t, db))
+	if again.State != pishkhan.StateSending || again.TrackingCode != first.TrackingCode || len(again.Inquiries) != 3 ||
+		again.Payment == nil || *again.Payment != *first.Payment {
+		t.Errorf("retry after a transition returned %+v", again)
+	}
+	// The national code in another script is the same body.
+	other := in
+	other.Citizen.NationalCode = pishkhan.NationalCode(persian.ToPersianDigits(string(in.Citizen.NationalCode)))
+	if _, err := db.Intake(ctx, other); err != nil {
+		t.Errorf("retry with Persian digits: %v", err)
+	}
+	sameCounts(t, before, rowCounts(t, db))
+
 	if n := count(t, db.SQL(), "SELECT COUNT(*) FROM requests WHERE id = ?", in.ID.String()); n != 1 {
 		t.Errorf("%d rows with the id, want 1", n)
 	}
-	// The refused resend used no sequence number.
+	// The retries used no sequence number.
 	next := intake(t, db, passRequest(t, c, mustNC(t, "001234567")))
 	_, p, _ := pishkhan.ParseTrackingCode(string(next.TrackingCode), 1405)
 	if p.Seq != 2 || next.TrackingCode == first.TrackingCode {
-		t.Errorf("next request after a refused duplicate has seq %d", p.Seq)
+		t.Errorf("next request after retries has seq %d", p.Seq)
+	}
+}
+
+func TestIntakeDuplicateIDDifferentBody(t *testing.T) {
+	ctx := context.Background()
+	otherNC := mustNC(t, "001234568")
+	for name, change := range map[string]func(in *NewRequest){
+		"national code":   func(in *NewRequest) { in.Citizen.NationalCode = otherNC },
+		"sub-service":     func(in *NewRequest) { in.SubServiceID, in.Fields, in.Payment.Amount = "ss-renew", nil, 600_000 },
+		"catalog version": func(in *NewRequest) { in.CatalogVersion = 2 },
+		"field value":     func(in *NewRequest) { in.Fields = map[string]string{"mobile": "09121234567", "kind": "فوری"} },
+		"extra field": func(in *NewRequest) {
+			in.Fields = map[string]string{"mobile": "09121234567", "kind": "عادی", "postal_code": "1234567890"}
+		},
+		"no fields": func(in *NewRequest) { in.Fields = nil },
+		"payment method": func(in *NewRequest) {
+			in.Payment = pishkhan.Payment{Method: pishkhan.PayCard, Amount: in.Payment.Amount, TerminalRef: "123456"}
+		},
+		"amount": func(in *NewRequest) { in.Payment.Amount++ },
+		"clerk":  func(in *NewRequest) { in.Clerk = "clerk2" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			db, c := readyDB(t)
+			in := passRequest(t, c, mustNC(t, "001234567"))
+			first := intake(t, db, in)
+			before := rowCounts(t, db)
+			change(&in)
+			r, err := db.Intake(ctx, in)
+			if r != nil {
+				t.Errorf("a request came back with the error: %+v", r)
+			}
+			wantCode(t, err, pishkhan.EConflict)
+			if want := "request " + in.ID.String() + " was already filed with different content"; !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q, want %q", err, want)
+			}
+			if p := pishkhan.PersianMessage(err); p != "این درخواست قبلاً با اطلاعات دیگری ثبت شده است." {
+				t.Errorf("Persian message %q", p)
+			}
+			sameCounts(t, before, rowCounts(t, db))
+			if v, err := db.RequestByID(ctx, in.ID); err != nil || v.TrackingCode != first.TrackingCode || v.ClerkID != "clerk1" {
+				t.Errorf("stored request after a refused resend: %+v, %v", v, err)
+			}
+		})
+	}
+	// A card payment's terminal reference is part of the body.
+	t.Run("terminal ref", func(t *testing.T) {
+		db, c := readyDB(t)
+		in := passRequest(t, c, mustNC(t, "001234567"))
+		in.Payment = pishkhan.Payment{Method: pishkhan.PayCard, Amount: 1_150_000, TerminalRef: "111111"}
+		intake(t, db, in)
+		before := rowCounts(t, db)
+		in.Payment.TerminalRef = "222222"
+		_, err := db.Intake(ctx, in)
+		wantCode(t, err, pishkhan.EConflict)
+		sameCounts(t, before, rowCounts(t, db))
+	})
+}
+
+// TestIntakeAuditDetailIsJSON checks that every intake's audit detail is
+// valid JSON, also for a sub-service id with quotes and control characters.
+func TestIntakeAuditDetailIsJSON(t *testing.T) {
+	db, c := openTestDB(t)
+	ctx := context.Background()
+	if err := db.InitDesk(ctx, testCfg, "tech"); err != nil {
+		t.Fatal(err)
+	}
+	hostile := "ss-\"q\"\x01\t\\\u2028<&>"
+	cat := testCatalog(1)
+	cat.SubServices = append(cat.SubServices, pishkhan.SubService{ID: hostile, ServiceID: "sv-9", Name: "خدمت با شناسه ناجور", CounterFee: 5_000})
+	if err := db.ImportCatalog(ctx, cat, "tech"); err != nil {
+		t.Fatalf("ImportCatalog: %v", err)
+	}
+	nc := mustNC(t, "001234567")
+	intake(t, db, passRequest(t, c, nc))
+	card := passRequest(t, c, nc)
+	card.Payment = pishkhan.Payment{Method: pishkhan.PayCard, Amount: 1_150_000, TerminalRef: "123456"}
+	intake(t, db, card)
+	odd := NewRequest{ID: newID(t, c), Citizen: pishkhan.Citizen{NationalCode: nc}, SubServiceID: hostile, CatalogVersion: 1,
+		Payment: pishkhan.Payment{Method: pishkhan.PayCash, Amount: 5_000}, Clerk: "clerk1"}
+	oddReq := intake(t, db, odd)
+
+	trail, err := db.AuditTrail(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range trail {
+		if e.Action != "intake" {
+			continue
+		}
+		n++
+		if !json.Valid([]byte(e.Detail)) {
+			t.Errorf("intake audit detail is not JSON: %s", e.Detail)
+			continue
+		}
+		var d struct {
+			ID           string `json:"id"`
+			SubService   string `json:"sub_service"`
+			NationalCode string `json:"national_code"`
+			Amount       int64  `json:"amount"`
+			Method       string `json:"method"`
+		}
+		if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.NationalCode != nc.Masked() || d.ID == "" || d.Amount <= 0 || (d.Method != "cash" && d.Method != "card") {
+			t.Errorf("detail %+v", d)
+		}
+		if e.Subject == string(oddReq.TrackingCode) && (d.SubService != hostile || d.ID != odd.ID.String() || d.Amount != 5_000) {
+			t.Errorf("detail of the odd sub-service: %+v", d)
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d intake audit entries, want 3", n)
+	}
+	for _, id := range []string{hostile, "\x00", `"}`, "\xff\xfe"} {
+		d, err := intakeDetail(id, id, id, 1, pishkhan.PaymentMethod(id))
+		if err != nil || !json.Valid([]byte(d)) {
+			t.Errorf("intakeDetail(%q) = %s, %v; not JSON", id, d, err)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -29,6 +30,13 @@ type NewRequest struct {
 // a pending receipt print job and an audit entry. It commits (an fsync)
 // before returning; only then may the receipt be printed. On any error
 // nothing at all is written.
+//
+// The request's ID is its idempotency key, so a retry after a lost answer is
+// harmless: an ID already filed with the same body (national code,
+// sub-service, catalog version, form fields, payment method, amount and
+// terminal reference, clerk) returns the stored request, in its current
+// state, and writes nothing; the same ID with a different body is an
+// EConflict.
 func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, error) {
 	if in.ID.IsZero() || in.ID.Version() != 7 {
 		return nil, pishkhan.Errorf(pishkhan.EInvalid, "شناسه درخواست نامعتبر است.", "request id must be a UUIDv7")
@@ -50,6 +58,11 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 	}
 	var req *pishkhan.Request
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		filed, err := s.alreadyFiled(ctx, tx, in)
+		if err != nil || filed != nil {
+			req = filed
+			return err
+		}
 		now := s.Now()
 		cfg, err := s.deskConfigTx(ctx, tx)
 		if err != nil {
@@ -146,8 +159,10 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 		if _, err := job.ExecContext(ctx, id, at); err != nil {
 			return fmt.Errorf("insert print job: %w", err)
 		}
-		detail := fmt.Sprintf(`{"id":%q,"sub_service":%q,"national_code":%q,"amount":%d,"method":%q}`,
-			id, entry.SubService.ID, c.NationalCode.Masked(), p.Amount, p.Method)
+		detail, err := intakeDetail(id, entry.SubService.ID, c.NationalCode.Masked(), p.Amount, p.Method)
+		if err != nil {
+			return err
+		}
 		if err := s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: in.Clerk, Action: "intake", Subject: string(code), Detail: detail}); err != nil {
 			return err
 		}
@@ -158,6 +173,57 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 		return nil, err
 	}
 	return req, nil
+}
+
+// alreadyFiled looks for a request with in.ID inside tx. It returns nil,
+// nil when there is none; the stored request when its body is in's; and an
+// EConflict when the ID was filed with a different body. in's national code
+// must be canonical.
+func (s *DB) alreadyFiled(ctx context.Context, tx *sql.Tx, in NewRequest) (*pishkhan.Request, error) {
+	id := in.ID.String()
+	var nc, sub, fj, clerk, method, ref string
+	var ver, amount int64
+	err := tx.QueryRowContext(ctx, `SELECT r.national_code, r.sub_service_id, r.catalog_version, r.fields_json, r.clerk,
+			COALESCE(p.method, ''), COALESCE(p.amount, -1), COALESCE(p.terminal_ref, '')
+		FROM requests r LEFT JOIN payments p ON p.request_id = r.id WHERE r.id = ?`, id).
+		Scan(&nc, &sub, &ver, &fj, &clerk, &method, &amount, &ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look for request %s: %w", id, err)
+	}
+	var stored map[string]string
+	if err := json.Unmarshal([]byte(fj), &stored); err != nil {
+		return nil, fmt.Errorf("decode fields of request %s: %w", id, err)
+	}
+	same := nc == string(in.Citizen.NationalCode) && sub == in.SubServiceID && ver == int64(in.CatalogVersion) &&
+		maps.Equal(stored, in.Fields) && clerk == in.Clerk && method == string(in.Payment.Method) &&
+		amount == int64(in.Payment.Amount) && ref == in.Payment.TerminalRef
+	if !same {
+		return nil, pishkhan.Errorf(pishkhan.EConflict, "این درخواست قبلاً با اطلاعات دیگری ثبت شده است.",
+			"request %s was already filed with different content", id)
+	}
+	v, err := requestByID(ctx, tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &v.Request, nil
+}
+
+// intakeDetail is the JSON detail of an intake's audit entry.
+func intakeDetail(id, subService, maskedNC string, amount pishkhan.Rials, method pishkhan.PaymentMethod) (string, error) {
+	b, err := json.Marshal(struct {
+		ID           string `json:"id"`
+		SubService   string `json:"sub_service"`
+		NationalCode string `json:"national_code"`
+		Amount       int64  `json:"amount"`
+		Method       string `json:"method"`
+	}{id, subService, maskedNC, int64(amount), string(method)})
+	if err != nil {
+		return "", fmt.Errorf("encode intake audit detail: %w", err)
+	}
+	return string(b), nil
 }
 
 const requestColumns = `r.id, r.tracking_code, r.national_code, r.first_name, r.last_name, r.father_name, r.birth_date, r.mobile,
@@ -202,7 +268,13 @@ func scanRequest(r scanner) (RequestView, error) {
 }
 
 func (s *DB) queryRequests(ctx context.Context, where string, args ...any) ([]RequestView, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+requestColumns+" FROM requests r "+where, args...)
+	return queryRequests(ctx, s.db, where, args...)
+}
+
+// queryRequests reads the requests matching a WHERE clause through q (the
+// database or a transaction).
+func queryRequests(ctx context.Context, q queryer, where string, args ...any) ([]RequestView, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+requestColumns+" FROM requests r "+where, args...)
 	if err != nil {
 		return nil, storageError(fmt.Errorf("query requests: %w", err))
 	}
@@ -232,12 +304,16 @@ func (s *DB) RequestByTracking(ctx context.Context, code pishkhan.TrackingCode) 
 		return RequestView{}, pishkhan.Errorf(pishkhan.ENotFound, "درخواستی با این کد رهگیری پیدا نشد.", "no request with tracking code %s", code)
 	}
 	v := vs[0]
-	return v, s.loadDetails(ctx, &v)
+	return v, loadDetails(ctx, s.db, &v)
 }
 
 // RequestByID returns one request with its details, or ENotFound.
 func (s *DB) RequestByID(ctx context.Context, id pishkhan.ID) (RequestView, error) {
-	vs, err := s.queryRequests(ctx, "WHERE r.id = ?", id.String())
+	return requestByID(ctx, s.db, id)
+}
+
+func requestByID(ctx context.Context, q queryer, id pishkhan.ID) (RequestView, error) {
+	vs, err := queryRequests(ctx, q, "WHERE r.id = ?", id.String())
 	if err != nil {
 		return RequestView{}, err
 	}
@@ -245,12 +321,13 @@ func (s *DB) RequestByID(ctx context.Context, id pishkhan.ID) (RequestView, erro
 		return RequestView{}, pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "no request with id %s", id)
 	}
 	v := vs[0]
-	return v, s.loadDetails(ctx, &v)
+	return v, loadDetails(ctx, q, &v)
 }
 
-func (s *DB) loadDetails(ctx context.Context, v *RequestView) error {
+// loadDetails reads a request's inquiries, payment and print jobs through q.
+func loadDetails(ctx context.Context, q queryer, v *RequestView) error {
 	id := v.ID.String()
-	rows, err := s.db.QueryContext(ctx, `SELECT type_id, type_name, state, answer, updated_at FROM inquiries WHERE request_id = ? ORDER BY position`, id)
+	rows, err := q.QueryContext(ctx, `SELECT type_id, type_name, state, answer, updated_at FROM inquiries WHERE request_id = ? ORDER BY position`, id)
 	if err != nil {
 		return storageError(fmt.Errorf("read inquiries: %w", err))
 	}
@@ -270,12 +347,12 @@ func (s *DB) loadDetails(ctx context.Context, v *RequestView) error {
 		v.Inquiries = append(v.Inquiries, q)
 	}
 	if err := rows.Err(); err != nil {
-		return storageError(err)
+		return storageError(fmt.Errorf("read inquiries: %w", err))
 	}
 	var p pishkhan.Payment
 	var method, paid string
 	var amount int64
-	err = s.db.QueryRowContext(ctx, `SELECT method, amount, terminal_ref, paid_at FROM payments WHERE request_id = ?`, id).
+	err = q.QueryRowContext(ctx, `SELECT method, amount, terminal_ref, paid_at FROM payments WHERE request_id = ?`, id).
 		Scan(&method, &amount, &p.TerminalRef, &paid)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -288,7 +365,7 @@ func (s *DB) loadDetails(ctx context.Context, v *RequestView) error {
 		}
 		v.Payment = &p
 	}
-	jobs, err := s.printJobs(ctx, "WHERE request_id = ? ORDER BY id", id)
+	jobs, err := printJobs(ctx, q, "WHERE request_id = ? ORDER BY id", id)
 	v.PrintJobs = jobs
 	return err
 }
@@ -397,9 +474,9 @@ func (s *DB) PurgePersonalData(ctx context.Context, cutoff time.Time, actor stri
 	return n, err
 }
 
-// printJobs reads print jobs matching a WHERE clause.
-func (s *DB) printJobs(ctx context.Context, where string, args ...any) ([]pishkhan.PrintJob, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(request_id, ''), kind, state, attempts, last_error, created_at, COALESCE(printed_at, '')
+// printJobs reads print jobs matching a WHERE clause through q.
+func printJobs(ctx context.Context, q queryer, where string, args ...any) ([]pishkhan.PrintJob, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(request_id, ''), kind, state, attempts, last_error, created_at, COALESCE(printed_at, '')
 		FROM print_jobs `+where, args...)
 	if err != nil {
 		return nil, storageError(fmt.Errorf("read print jobs: %w", err))
@@ -412,28 +489,34 @@ func (s *DB) printJobs(ctx context.Context, where string, args ...any) ([]pishkh
 		if err := rows.Scan(&j.ID, &rid, &kind, &state, &j.Attempts, &j.LastError, &created, &printed); err != nil {
 			return nil, storageError(fmt.Errorf("read print job: %w", err))
 		}
+		bad := func(err error) ([]pishkhan.PrintJob, error) {
+			return nil, storageError(fmt.Errorf("read print job %d: %w", j.ID, err))
+		}
 		if rid != "" {
 			if j.RequestID, err = pishkhan.ParseID(rid); err != nil {
-				return nil, err
+				return bad(err)
 			}
 		}
 		j.Kind, j.State = pishkhan.PrintJobKind(kind), pishkhan.PrintJobState(state)
 		if j.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
+			return bad(err)
 		}
 		if printed != "" {
 			if j.PrintedAt, err = parseTime(printed); err != nil {
-				return nil, err
+				return bad(err)
 			}
 		}
 		out = append(out, j)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, storageError(fmt.Errorf("read print jobs: %w", err))
+	}
+	return out, nil
 }
 
 // PendingPrintJobs lists print jobs not yet printed, oldest first.
 func (s *DB) PendingPrintJobs(ctx context.Context) ([]pishkhan.PrintJob, error) {
-	return s.printJobs(ctx, "WHERE state <> 'printed' ORDER BY id")
+	return printJobs(ctx, s.db, "WHERE state <> 'printed' ORDER BY id")
 }
 
 // IntegrityReport lists requests whose intake is incomplete: a missing
@@ -477,5 +560,8 @@ func (s *DB) IntegrityReport(ctx context.Context) ([]string, error) {
 			problems = append(problems, code+": "+strings.Join(bad, ", "))
 		}
 	}
-	return problems, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, storageError(fmt.Errorf("integrity report: %w", err))
+	}
+	return problems, nil
 }

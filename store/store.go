@@ -80,7 +80,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, storageError(fmt.Errorf("open %s: %w", path, err))
 	}
 	s := &DB{db: db, path: path, Now: time.Now}
-	if err := s.check(ctx); err != nil {
+	if err := s.checkRetrying(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -89,6 +89,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkRetrying is check, retried while SQLite answers SQLITE_BUSY. When
+// several processes open a brand-new file at once, each connection switches
+// it to WAL, which upgrades a read lock to a write lock; SQLite refuses the
+// loser at once instead of calling the busy handler (waiting there could
+// deadlock), so the busy timeout does not cover it.
+func (s *DB) checkRetrying(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		err := s.check(ctx)
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+	}
 }
 
 // check verifies that the pragmas took effect and the file is a database.
@@ -220,9 +241,11 @@ func (s *DB) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("apply migration %s: %w", m.Name, err)
 			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-				m.Version, m.Name, fmtTime(s.Now()))
-			return err
+			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.Version, m.Name, fmtTime(s.Now())); err != nil {
+				return fmt.Errorf("record migration %s: %w", m.Name, err)
+			}
+			return nil
 		})
 		if err != nil {
 			return err
@@ -234,8 +257,10 @@ func (s *DB) migrate(ctx context.Context) error {
 // SchemaVersion returns the number of the newest applied migration.
 func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
-	return v, err
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v); err != nil {
+		return 0, storageError(fmt.Errorf("read schema version: %w", err))
+	}
+	return v, nil
 }
 
 // inTx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it; any
@@ -267,6 +292,28 @@ func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	return nil
 }
 
+// triggerErrors map the messages of the schema's own RAISE(ABORT, …)
+// triggers (migrations/0001_init.sql) to typed errors.
+var triggerErrors = []struct {
+	raise   string // the trigger's message, as sqlite3.Error reports it
+	code    string
+	persian string
+	english string
+}{
+	{"the day is closed", pishkhan.ELocked, "روز کاری بسته شده است؛ چیزی به آن افزوده نمی‌شود.",
+		"the day is closed; nothing more is filed under it"},
+	{"illegal request state transition", pishkhan.EState, "این تغییر وضعیت درخواست مجاز نیست.",
+		"request state change refused"},
+	{"the audit trail is append-only", pishkhan.EConflict, "رویدادهای ثبت‌شده تغییر نمی‌کنند و پاک نمی‌شوند.",
+		"audit entries cannot be changed or deleted"},
+	{"payments are immutable", pishkhan.EConflict, "پرداخت ثبت‌شده تغییر نمی‌کند و پاک نمی‌شود.",
+		"a recorded payment cannot be changed or deleted"},
+	{"request identity and fee snapshot are immutable", pishkhan.EConflict, "مشخصات و هزینه‌های ثبت‌شده درخواست تغییر نمی‌کنند.",
+		"a filed request's identity and fees cannot be changed"},
+	{"a closed day is locked", pishkhan.EConflict, "بستن روز ثبت شده است و تغییر نمی‌کند.",
+		"a day close cannot be changed or deleted"},
+}
+
 // classify turns low-level SQLite failures into typed errors; typed errors pass through.
 func classify(err error) error {
 	if err == nil {
@@ -280,6 +327,12 @@ func classify(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrConstraint:
+			msg := se.Error()
+			for _, t := range triggerErrors {
+				if strings.Contains(msg, t.raise) {
+					return pishkhan.WrapError(err, t.code, t.persian, "%s", t.english)
+				}
+			}
 			return pishkhan.WrapError(err, pishkhan.EConflict, "این داده با داده‌های ثبت‌شده ناسازگار است و ذخیره نشد.", "constraint violated")
 		case sqlite3.ErrFull:
 			return pishkhan.WrapError(err, pishkhan.EInternal, "دیسک پر است؛ هیچ چیزی ذخیره نشد. فضای دیسک را آزاد کنید.", "disk full: nothing was saved")

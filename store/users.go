@@ -69,7 +69,10 @@ func (s *DB) Users(ctx context.Context) ([]pishkhan.User, error) {
 		}
 		out = append(out, u)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, storageError(fmt.Errorf("list users: %w", err))
+	}
+	return out, nil
 }
 
 func scanUser(r scanner) (pishkhan.User, error) {

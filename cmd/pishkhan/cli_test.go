@@ -103,7 +103,7 @@ func TestHappyPath(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustPK(t, "--data", dir, "--json", "catalog", "search", "گذرنامه")), &hits); err != nil {
 		t.Fatal(err)
 	}
-	if len(hits) == 0 || hits[0]["SubServiceID"] != "ss-0001" {
+	if len(hits) == 0 || hits[0]["sub_service_id"] != "ss-0001" {
 		t.Fatalf("search گذرنامه: first hit %v, want ss-0001", hits)
 	}
 	nc, _ := pishkhan.CompleteNationalCode("001234567")

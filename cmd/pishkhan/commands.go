@@ -301,6 +301,7 @@ func cmdIntake(e *env, args []string) error {
 	fs.StringVar(&in.PayMethod, "pay", "cash", "payment: cash or card")
 	fs.StringVar(&in.Amount, "amount", "", "amount paid in rials (default: the fee due)")
 	fs.StringVar(&in.TerminalRef, "ref", "", "card terminal reference number, for --pay card")
+	fs.StringVar(&in.ID, "id", "", "the request's UUIDv7, to make a retry safe (default: a new one)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -20,10 +20,13 @@ CREATE TABLE users (
 );
 
 CREATE TABLE catalog_meta (
-    id          INTEGER PRIMARY KEY CHECK (id = 1),
-    version     INTEGER NOT NULL CHECK (version > 0),
-    generation  INTEGER NOT NULL CHECK (generation > 0), -- +1 on every import, so caches know
-    imported_at TEXT    NOT NULL
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    version      INTEGER NOT NULL CHECK (version > 0),
+    -- Hex SHA-256 of the catalog's canonical JSON: the same version imported
+    -- again must have the same content.
+    content_hash TEXT    NOT NULL CHECK (length(content_hash) = 64),
+    generation   INTEGER NOT NULL CHECK (generation > 0), -- +1 on every import, so caches know
+    imported_at  TEXT    NOT NULL
 );
 
 CREATE TABLE agencies (
@@ -55,13 +58,9 @@ CREATE TABLE sub_services (
     gov_fee        INTEGER NOT NULL CHECK (gov_fee >= 0),
     counter_fee    INTEGER NOT NULL CHECK (counter_fee >= 0),
     needs_approval INTEGER NOT NULL CHECK (needs_approval IN (0, 1)),
-    generated      INTEGER NOT NULL CHECK (generated IN (0, 1)),
-    -- Search keys, computed once at import so a query only scans stored text:
-    name_key       TEXT    NOT NULL, -- persian.Normalize(name)
-    name_compact   TEXT    NOT NULL, -- name_key without spaces (ZWNJ typed or not)
-    search_key     TEXT    NOT NULL, -- name_key, then the normalised service and agency names
-    search_compact TEXT    NOT NULL, -- search_key without spaces
-    inquiry_count  INTEGER NOT NULL CHECK (inquiry_count >= 0)
+    generated      INTEGER NOT NULL CHECK (generated IN (0, 1))
+    -- No search keys are stored: the in-memory catalog computes them when it
+    -- loads, so they always follow the current persian.Normalize.
 );
 CREATE INDEX sub_services_service ON sub_services (service_id);
 
