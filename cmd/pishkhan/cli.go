@@ -193,7 +193,7 @@ func fail(e *env, err error) int {
 	if e.json {
 		out := map[string]any{"code": pishkhan.ErrorCode(err), "message": err.Error(), "message_fa": pishkhan.PersianMessage(err)}
 		if code == exitUsage {
-			out["code"] = "usage"
+			out["code"], out["message_fa"] = "usage", "فرمان یا گزینه‌های آن نادرست است."
 		}
 		if pe != nil && pe.Field != "" {
 			out["field"] = pe.Field

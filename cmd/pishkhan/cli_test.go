@@ -351,3 +351,44 @@ func TestRialsFormat(t *testing.T) {
 		}
 	}
 }
+
+// intake --id makes a retry safe: the same id and content returns the
+// request already filed; the same id with other content is refused; neither
+// writes anything.
+func TestIntakeRetryWithID(t *testing.T) {
+	dir := setup(t)
+	nc, _ := pishkhan.CompleteNationalCode("001234567")
+	id := "019d2f6e-8a7b-7c3d-9e1f-2a3b4c5d6e7f"
+	args := []string{"--data", dir, "--json", "intake", "--id", id, "--clerk", "ali", "--national-code", string(nc),
+		"--first-name", "زهرا", "--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code=" + string(nc),
+		"--field", "mobile=09121234567", "--field", "plate=12ب345-67"}
+	var first, again map[string]any
+	if err := json.Unmarshal([]byte(mustPK(t, args...)), &first); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	if err := json.Unmarshal([]byte(mustPK(t, args...)), &again); err != nil {
+		t.Fatal(err)
+	}
+	if first["id"] != id || again["tracking_code"] != first["tracking_code"] {
+		t.Fatalf("retry gave %v, first %v", again, first)
+	}
+	if after := snapshot(t, dir); after != before {
+		t.Fatalf("the retry wrote:\nbefore %s\nafter  %s", before, after)
+	}
+	code, _, errs := pk(t, "", append(args[:3:3], "intake", "--id", id, "--clerk", "ali", "--national-code", string(nc),
+		"--first-name", "زهرا", "--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code="+string(nc),
+		"--field", "mobile=09351112233", "--field", "plate=12ب345-67")...)
+	if code != exitConflict || !strings.Contains(errs, "already filed with different content") {
+		t.Fatalf("same id, other content: exit %d, %s", code, errs)
+	}
+	if after := snapshot(t, dir); after != before {
+		t.Fatalf("the refused retry wrote")
+	}
+	bad := append([]string{}, args...)
+	bad[5] = "not-a-uuid"
+	code, _, errs = pk(t, "", bad...)
+	if code != exitInvalid || !strings.Contains(errs, "UUID") {
+		t.Fatalf("bad --id: exit %d, %s", code, errs)
+	}
+}
