@@ -14,6 +14,11 @@ import (
 // integer rials; tomans exist only on screen.
 type Rials int64
 
+// MaxFee is the largest fee, government or counter, a catalog may set: one
+// trillion rials, far above any real fee. Bounding each fee keeps every sum
+// of fees (a request's total, a day's takings) far from int64 overflow.
+const MaxFee Rials = 1_000_000_000_000
+
 // CatalogVersion numbers the catalog published by the central exchange.
 // A request keeps the version it was made under.
 type CatalogVersion int64
@@ -107,6 +112,19 @@ func (f FieldSpec) Check() error {
 	if f.Type == FieldChoice && len(f.Choices) == 0 {
 		return fmt.Errorf("field %s: a choice field needs choices", f.Key)
 	}
+	// Validate matches choices by fold, so two choices that fold alike could
+	// not be told apart, and one that folds to "" could never be chosen.
+	folded := make(map[string]string, len(f.Choices))
+	for _, c := range f.Choices {
+		k := fold(c)
+		if k == "" {
+			return fmt.Errorf("field %s: empty choice %q", f.Key, c)
+		}
+		if prev, dup := folded[k]; dup {
+			return fmt.Errorf("field %s: choices %q and %q differ only in spacing or Arabic/Persian letters", f.Key, prev, c)
+		}
+		folded[k] = c
+	}
 	if f.Pattern != "" {
 		if _, err := regexp.Compile(f.Pattern); err != nil {
 			return fmt.Errorf("field %s: bad pattern: %w", f.Key, err)
@@ -122,8 +140,9 @@ func (f FieldSpec) Check() error {
 }
 
 // Validate checks one value against the spec and returns it in canonical
-// form (ASCII digits for numeric types, trimmed text). An empty value is
-// accepted for optional fields and returned as "".
+// form (ASCII digits for numeric types, trimmed single-line text with runs of
+// white space collapsed, the spec's own spelling of a choice). An empty value
+// is accepted for optional fields and returned as "".
 func (f FieldSpec) Validate(value string) (string, error) {
 	v := strings.TrimSpace(value)
 	label := f.Label
@@ -142,6 +161,12 @@ func (f FieldSpec) Validate(value string) (string, error) {
 	}
 	switch f.Type {
 	case FieldText:
+		// Text fields are single-line: a newline or other control character
+		// would break receipts, logs and the exchange's records.
+		if r, ok := firstControl(value); ok {
+			return bad("نویسه‌های نامعتبر (مانند سطر جدید) مجاز نیست.", "has the control character %U", r)
+		}
+		v = collapseSpaces(v)
 		n := utf8.RuneCountInString(v)
 		if f.MinLen > 0 && n < f.MinLen {
 			return bad(fmt.Sprintf("دست‌کم %s نویسه لازم است.", persianInt(f.MinLen)), "needs at least %d characters, got %d", f.MinLen, n)
@@ -189,16 +214,13 @@ func (f FieldSpec) Validate(value string) (string, error) {
 		}
 		v = string(n)
 	case FieldChoice:
-		found := false
-		for _, c := range f.Choices {
-			if c == v {
-				found = true
-				break
-			}
-		}
-		if !found {
+		// A choice typed with Arabic ي or ك, a space for a ZWNJ or extra
+		// spaces is still that choice; the catalog's own spelling is returned.
+		c, ok := f.choice(v)
+		if !ok {
 			return bad("یکی از گزینه‌ها را انتخاب کنید.", "must be one of %q, got %q", f.Choices, v)
 		}
+		v = c
 	case FieldPlate:
 		p, ok := parsePlate(v)
 		if !ok {
@@ -219,6 +241,31 @@ func (f FieldSpec) Validate(value string) (string, error) {
 	}
 	return v, nil
 }
+
+// choice returns the spec's own spelling of the choice that v names, matching
+// by fold.
+func (f FieldSpec) choice(v string) (string, bool) {
+	for _, c := range f.Choices {
+		if c == v {
+			return c, true
+		}
+	}
+	k := fold(v)
+	for _, c := range f.Choices {
+		if fold(c) == k {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// MinJalaliYear and MaxJalaliYear bound the Jalali years a date field accepts
+// (and the desk's birth dates). go-jalaali v0.1.0, which checks the dates,
+// gets the leap years wrong next to its break years 1210 and 1635 (see the
+// persian package's tests), so a year outside 1250–1600 could have its
+// Esfand 30 accepted or refused wrongly; the range still covers every living
+// person's birth date.
+const MinJalaliYear, MaxJalaliYear = 1250, 1600
 
 // parseJalaliYMD parses YYYY/MM/DD (or with dashes) in any digit script and
 // checks the day against the month's length (Esfand has 30 days only in leap years).
@@ -246,9 +293,8 @@ func parseJalaliYMD(s string) (y, m, d int, ok bool) {
 		nums[i], _ = strconv.Atoi(p)
 	}
 	y, m, d = nums[0], nums[1], nums[2]
-	// go-jalaali v0.1.0 gets the leap years wrong next to its break years
-	// 1210 and 1635 (see persian's tests); 1250–1600 is clear of both.
-	if y < 1250 || y > 1600 || !jalaali.IsValidDate(y, m, d) {
+	// See MinJalaliYear: go-jalaali is wrong near 1210 and 1635.
+	if y < MinJalaliYear || y > MaxJalaliYear || !jalaali.IsValidDate(y, m, d) {
 		return 0, 0, 0, false
 	}
 	return y, m, d, true
@@ -261,7 +307,7 @@ const plateLetters = "ابپتثجدزسشصطعفقکگلمنوهیژ"
 func parsePlate(s string) (string, bool) {
 	s = strings.ReplaceAll(s, "ایران", "")
 	// Arabic keyboards type ي and ك; the plate letter الف is written out in full.
-	s = strings.NewReplacer("ي", "ی", "ك", "ک", "الف", "ا").Replace(s)
+	s = strings.ReplaceAll(strings.Map(persianLetter, s), "الف", "ا")
 	var digits []rune
 	var letter rune
 	for _, r := range s {
@@ -302,7 +348,7 @@ type Catalog struct {
 }
 
 // Check verifies the catalog's integrity: unique ids, every reference
-// resolves, fees are not negative, every form field spec is well formed.
+// resolves, fees are between 0 and MaxFee, every form field spec is well formed.
 func (c *Catalog) Check() error {
 	if c.Version <= 0 {
 		return fmt.Errorf("catalog version must be positive, got %d", c.Version)
@@ -356,6 +402,9 @@ func (c *Catalog) Check() error {
 		}
 		if s.GovFee < 0 || s.CounterFee < 0 {
 			return fmt.Errorf("sub-service %s: negative fee", s.ID)
+		}
+		if s.GovFee > MaxFee || s.CounterFee > MaxFee {
+			return fmt.Errorf("sub-service %s: fee above the maximum of %d rials", s.ID, MaxFee)
 		}
 		keys := map[string]bool{}
 		for _, f := range s.Fields {

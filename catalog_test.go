@@ -3,6 +3,7 @@ package pishkhan
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +111,7 @@ func TestValidateDateProperty(t *testing.T) {
 			in = toScript(in, persianZero)
 		}
 		got, err := f.Validate(in)
-		want := y >= 1250 && y <= 1600 && jalaali.IsValidDate(y, m, d)
+		want := y >= MinJalaliYear && y <= MaxJalaliYear && jalaali.IsValidDate(y, m, d)
 		if (err == nil) != want {
 			t.Fatalf("Validate(%q): %v, want valid=%v", in, err, want)
 		}
@@ -235,7 +236,69 @@ func TestValidateChoice(t *testing.T) {
 	validate(t, f, " a ", "a")
 	refuse(t, f, "A")
 	refuse(t, f, "b")
-	refuse(t, f, "تعويض") // Arabic yeh is not the listed choice
+	validate(t, f, "تعويض", "تعویض") // Arabic yeh folds to the listed choice
+}
+
+// A choice typed on an Arabic keyboard, with a space for a ZWNJ, with NBSP or
+// with extra spaces is still the choice, and comes back exactly as the spec spells it.
+func TestValidateChoiceFolds(t *testing.T) {
+	// The plate-replacement reasons of the real catalog (democatalog/real.go).
+	f := FieldSpec{Key: "reason", Label: "علت تعویض", Type: FieldChoice,
+		Choices: []string{"نقل و انتقال", "فرسودگی یا آسیب پلاک", "تغییر محل سکونت"}}
+	const canon = "فرسودگی یا آسیب پلاک"
+	arabic := "\u0641\u0631\u0633\u0648\u062f\u06af\u064a \u064a\u0627 \u0622\u0633\u064a\u0628 \u067e\u0644\u0627\u0643" // ي and ك
+	if !strings.ContainsRune(arabic, '\u064a') || !strings.ContainsRune(arabic, '\u0643') || arabic == canon {
+		t.Fatalf("test input %q is not typed with Arabic yeh and kaf", arabic)
+	}
+	validate(t, f, arabic, canon)
+	validate(t, f, "  فرسودگی   یا آسیب\u00a0پلاک ", canon)
+	validate(t, f, "فرسودگى يا آسيب پلاك", canon) // alef maksura as yeh
+	validate(t, f, "نقل و انتقال", "نقل و انتقال")
+	refuse(t, f, "فرسودگی")
+	refuse(t, f, "فرسودگی یا آسیب پلاک ها")
+	refuse(t, f, "فرسودگییا آسیب پلاک")
+
+	zwnj := FieldSpec{Key: "kind", Label: "نوع", Type: FieldChoice, Choices: []string{"گواهی\u200cنامه", "کارت ملی"}}
+	validate(t, zwnj, "گواهی نامه", "گواهی\u200cنامه")
+	validate(t, zwnj, "گواهي\u200c نامه", "گواهی\u200cنامه")
+	validate(t, zwnj, "کارت\u200cملی", "کارت ملی")
+	validate(t, zwnj, "كارت ملي", "کارت ملی")
+	refuse(t, zwnj, "گواهینامه")
+}
+
+func TestFoldText(t *testing.T) {
+	cases := map[string]string{
+		"":                     "",
+		"  ":                   "",
+		"علي":                  "علی",
+		"على":                  "علی",
+		"كارت":                 "کارت",
+		"علی\u200cرضا":         "علی رضا",
+		" a \u00a0\u200c  b  ": "a b",
+		"abc":                  "abc",
+	}
+	for in, want := range cases {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Text fields are single-line: control characters, newlines included, are
+// refused; runs of white space become one space.
+func TestValidateTextControlAndSpaces(t *testing.T) {
+	f := FieldSpec{Key: "note", Label: "توضیح", Type: FieldText, MaxLen: 5}
+	for _, in := range []string{"علی\nرضا", "a\tb", "a\rb", "ab\x00", "a\x1bb", "a\u0085b", "a\u007fb", "علی\n", "\nعلی"} {
+		refuse(t, f, in)
+		_, err := f.Validate(in)
+		if msg := PersianMessage(err); !strings.Contains(msg, "نویسه\u200cهای نامعتبر") || !strings.Contains(msg, "توضیح") {
+			t.Errorf("%q: Persian message %q should say the characters are not allowed in «توضیح»", in, msg)
+		}
+	}
+	validate(t, f, "a    b", "a b") // 3 characters once collapsed, within MaxLen 5
+	validate(t, f, "a \u00a0 b", "a b")
+	validate(t, f, "یک\u200cدو", "یک\u200cدو") // ZWNJ is not white space
+	refuse(t, f, "a b c d")
 }
 
 func TestValidateRequiredAndOptional(t *testing.T) {
@@ -308,6 +371,11 @@ func TestFieldSpecCheck(t *testing.T) {
 		{Key: "a", Type: FieldChoice},
 		{Key: "a", Type: FieldText, Pattern: "("},
 		{Key: "a", Type: FieldText, MinLen: 5, MaxLen: 4},
+		// Choices that fold to the same text could not be told apart.
+		{Key: "a", Type: FieldChoice, Choices: []string{"علی رضا", "علی\u200cرضا"}},
+		{Key: "a", Type: FieldChoice, Choices: []string{"تعویض", "تعويض"}},
+		{Key: "a", Type: FieldChoice, Choices: []string{"x", " x "}},
+		{Key: "a", Type: FieldChoice, Choices: []string{"x", ""}},
 	}
 	for _, f := range bad {
 		if err := f.Check(); err == nil {
@@ -339,25 +407,31 @@ func TestCatalogCheck(t *testing.T) {
 		t.Fatalf("good catalog: %v", err)
 	}
 	breaks := map[string]func(c *Catalog){
-		"version zero":         func(c *Catalog) { c.Version = 0 },
-		"version negative":     func(c *Catalog) { c.Version = -1 },
-		"agency no id":         func(c *Catalog) { c.Agencies[0].ID = "" },
-		"agency no name":       func(c *Catalog) { c.Agencies[1].Name = "" },
-		"agency duplicate":     func(c *Catalog) { c.Agencies[1].ID = "ag1" },
-		"inquiry no name":      func(c *Catalog) { c.InquiryTypes[0].Name = "" },
-		"inquiry duplicate":    func(c *Catalog) { c.InquiryTypes = append(c.InquiryTypes, c.InquiryTypes[0]) },
-		"inquiry bad agency":   func(c *Catalog) { c.InquiryTypes[0].AgencyID = "nope" },
-		"service no id":        func(c *Catalog) { c.Services[0].ID = "" },
-		"service duplicate":    func(c *Catalog) { c.Services[1].ID = "s1" },
-		"service bad agency":   func(c *Catalog) { c.Services[0].AgencyID = "nope" },
-		"sub no name":          func(c *Catalog) { c.SubServices[0].Name = "" },
-		"sub duplicate":        func(c *Catalog) { c.SubServices[1].ID = "ss1" },
-		"sub bad service":      func(c *Catalog) { c.SubServices[0].ServiceID = "nope" },
-		"sub negative gov fee": func(c *Catalog) { c.SubServices[0].GovFee = -1 },
-		"sub negative counter": func(c *Catalog) { c.SubServices[1].CounterFee = -1 },
-		"sub bad field":        func(c *Catalog) { c.SubServices[0].Fields[1].Type = "phone" },
-		"sub duplicate field":  func(c *Catalog) { c.SubServices[0].Fields[1].Key = "national_code" },
-		"sub unknown inquiry":  func(c *Catalog) { c.SubServices[0].Inquiries = []string{"q1", "q9"} },
+		"version zero":              func(c *Catalog) { c.Version = 0 },
+		"version negative":          func(c *Catalog) { c.Version = -1 },
+		"agency no id":              func(c *Catalog) { c.Agencies[0].ID = "" },
+		"agency no name":            func(c *Catalog) { c.Agencies[1].Name = "" },
+		"agency duplicate":          func(c *Catalog) { c.Agencies[1].ID = "ag1" },
+		"inquiry no name":           func(c *Catalog) { c.InquiryTypes[0].Name = "" },
+		"inquiry duplicate":         func(c *Catalog) { c.InquiryTypes = append(c.InquiryTypes, c.InquiryTypes[0]) },
+		"inquiry bad agency":        func(c *Catalog) { c.InquiryTypes[0].AgencyID = "nope" },
+		"service no id":             func(c *Catalog) { c.Services[0].ID = "" },
+		"service duplicate":         func(c *Catalog) { c.Services[1].ID = "s1" },
+		"service bad agency":        func(c *Catalog) { c.Services[0].AgencyID = "nope" },
+		"sub no name":               func(c *Catalog) { c.SubServices[0].Name = "" },
+		"sub duplicate":             func(c *Catalog) { c.SubServices[1].ID = "ss1" },
+		"sub bad service":           func(c *Catalog) { c.SubServices[0].ServiceID = "nope" },
+		"sub negative gov fee":      func(c *Catalog) { c.SubServices[0].GovFee = -1 },
+		"sub negative counter":      func(c *Catalog) { c.SubServices[1].CounterFee = -1 },
+		"sub bad field":             func(c *Catalog) { c.SubServices[0].Fields[1].Type = "phone" },
+		"sub duplicate field":       func(c *Catalog) { c.SubServices[0].Fields[1].Key = "national_code" },
+		"sub unknown inquiry":       func(c *Catalog) { c.SubServices[0].Inquiries = []string{"q1", "q9"} },
+		"sub gov fee above max":     func(c *Catalog) { c.SubServices[0].GovFee = MaxFee + 1 },
+		"sub counter fee above max": func(c *Catalog) { c.SubServices[1].CounterFee = MaxFee + 1 },
+		"sub gov fee max int64":     func(c *Catalog) { c.SubServices[0].GovFee = math.MaxInt64 },
+		"sub both fees max int64": func(c *Catalog) {
+			c.SubServices[0].GovFee, c.SubServices[0].CounterFee = math.MaxInt64, math.MaxInt64 // the total would wrap negative
+		},
 		"sub service ref agency": func(c *Catalog) {
 			c.SubServices[0].ServiceID = "ag1" // an agency id is not a service id
 		},
@@ -369,6 +443,32 @@ func TestCatalogCheck(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// Fees up to MaxFee are accepted, and two of them never overflow a total.
+func TestCatalogCheckMaxFee(t *testing.T) {
+	if MaxFee != 1_000_000_000_000 {
+		t.Fatalf("MaxFee = %d, want one trillion rials", MaxFee)
+	}
+	c := testCatalog()
+	c.SubServices[0].GovFee, c.SubServices[0].CounterFee = MaxFee, MaxFee
+	if err := c.Check(); err != nil {
+		t.Fatalf("fees at MaxFee refused: %v", err)
+	}
+	if tot := c.SubServices[0].TotalFee(); tot != 2*MaxFee || tot < 0 {
+		t.Errorf("TotalFee = %d", tot)
+	}
+}
+
+func TestJalaliYearRange(t *testing.T) {
+	if MinJalaliYear != 1250 || MaxJalaliYear != 1600 {
+		t.Fatalf("range %d–%d, want 1250–1600", MinJalaliYear, MaxJalaliYear)
+	}
+	f := FieldSpec{Key: "d", Type: FieldDate}
+	validate(t, f, fmt.Sprintf("%d/01/01", MinJalaliYear), fmt.Sprintf("%d/01/01", MinJalaliYear))
+	validate(t, f, fmt.Sprintf("%d/12/29", MaxJalaliYear), fmt.Sprintf("%d/12/29", MaxJalaliYear))
+	refuse(t, f, fmt.Sprintf("%d/12/29", MinJalaliYear-1))
+	refuse(t, f, fmt.Sprintf("%d/01/01", MaxJalaliYear+1))
 }
 
 func TestValidateForm(t *testing.T) {

@@ -1,6 +1,9 @@
 package pishkhan
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // cleanDigits maps Persian (۰–۹) and Arabic-Indic (٠–٩) digits to ASCII and
 // drops the separators people type inside identifiers: spaces, dashes,
@@ -43,4 +46,33 @@ func allSame(s string) bool {
 		}
 	}
 	return true
+}
+
+// persianAmount writes an amount in Persian digits grouped in threes with the
+// Persian thousands separator ٬ (U+066C), e.g. 6300000 → "۶٬۳۰۰٬۰۰۰", for
+// messages; the caller adds the unit. A negative amount is prefixed with
+// LEFT-TO-RIGHT MARK and MINUS SIGN (U+200E U+2212), as persian.FormatInt
+// does, so that the sign stays on the left in right-to-left text. The domain
+// keeps its own copy because it imports nothing of the project.
+func persianAmount(r Rials) string {
+	u := uint64(r)
+	if r < 0 {
+		u = -u // two's complement: right for math.MinInt64 too
+	}
+	var digits []rune
+	for i := 0; ; i++ {
+		if i > 0 && i%3 == 0 {
+			digits = append(digits, '٬')
+		}
+		digits = append(digits, '۰'+rune(u%10))
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	slices.Reverse(digits)
+	if r < 0 {
+		return "\u200e\u2212" + string(digits)
+	}
+	return string(digits)
 }

@@ -3,6 +3,7 @@ package pishkhan
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -129,6 +130,95 @@ func persianInt(n int) string {
 		}
 	}
 	return b.String()
+}
+
+// Name length limits for CheckPersonName, in characters (runes).
+const (
+	minPersonName = 2
+	maxPersonName = 50
+)
+
+// personNameLabels are the Persian names of the name fields CheckPersonName
+// is usually given; any other field is called «نام».
+var personNameLabels = map[string]string{
+	"first_name":  "نام",
+	"last_name":   "نام خانوادگی",
+	"father_name": "نام پدر",
+	"full_name":   "نام و نام خانوادگی",
+}
+
+// CheckPersonName validates a person's name as typed by a clerk and returns
+// it in canonical form: trimmed, Arabic ي, ى and ك as Persian ی and ک, the
+// typographic apostrophe ’ as ', runs of white space as one space, and ZWNJ
+// kept inside words (but not at a word's ends, and never two in a row).
+//
+// The name must have 2 to 50 characters and at least one letter, and only
+// letters, combining marks (e.g. Arabic harakat), space, ZWNJ, hyphen and
+// apostrophe; digits in any script, control characters (newlines included)
+// and other symbols are refused. Errors are EInvalid with Field set to field
+// and a Persian message that names the problem.
+func CheckPersonName(field, s string) (string, error) {
+	label, ok := personNameLabels[field]
+	if !ok {
+		label = "نام"
+	}
+	bad := func(fa, en string, args ...any) (string, error) {
+		return "", &Error{Code: EInvalid, Field: field, Persian: fa, Message: fmt.Sprintf(en, args...)}
+	}
+	if r, ok := firstControl(s); ok {
+		return bad(fmt.Sprintf("نویسه‌های نامعتبر (مانند سطر جدید) در «%s» مجاز نیست.", label),
+			"name has the control character %U", r)
+	}
+	n := normalizePersonName(s)
+	if n == "" {
+		return bad(fmt.Sprintf("«%s» را وارد کنید.", label), "name is empty")
+	}
+	letters := 0
+	for _, r := range n {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.IsNumber(r):
+			return bad(fmt.Sprintf("«%s» نباید رقم داشته باشد.", label), "name %q has the digit %q", n, r)
+		case unicode.IsMark(r), r == ' ', r == zwnj, r == '-', r == '\'':
+		case unicode.IsGraphic(r):
+			return bad(fmt.Sprintf("نویسه «%c» در «%s» مجاز نیست؛ فقط حرف، فاصله، نیم‌فاصله، خط تیره و آپاستروف.", r, label),
+				"name %q has the character %q; only letters, marks, space, ZWNJ, hyphen and apostrophe are allowed", n, r)
+		default: // invisible format characters such as RLM
+			return bad(fmt.Sprintf("«%s» نویسه نامرئی دارد که مجاز نیست؛ نام را دوباره تایپ کنید.", label),
+				"name %q has the invisible character %U", n, r)
+		}
+	}
+	if letters == 0 {
+		return bad(fmt.Sprintf("«%s» باید دست‌کم یک حرف داشته باشد.", label), "name %q has no letter", n)
+	}
+	if c := utf8.RuneCountInString(n); c < minPersonName || c > maxPersonName {
+		return bad(fmt.Sprintf("«%s» باید %s تا %s نویسه باشد.", label, persianInt(minPersonName), persianInt(maxPersonName)),
+			"name must have %d to %d characters, got %d", minPersonName, maxPersonName, c)
+	}
+	return n, nil
+}
+
+// normalizePersonName does CheckPersonName's clean-up, without judging.
+func normalizePersonName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '’' {
+			return '\''
+		}
+		return persianLetter(r)
+	}, s)
+	words := strings.FieldsFunc(s, unicode.IsSpace)
+	out := words[:0]
+	for _, w := range words {
+		w = strings.Trim(w, string(zwnj))
+		for strings.Contains(w, string(zwnj)+string(zwnj)) {
+			w = strings.ReplaceAll(w, string(zwnj)+string(zwnj), string(zwnj))
+		}
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // Citizen is a person served at the counter, identified by national code.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"pgregory.net/rapid"
 )
@@ -459,4 +460,102 @@ func TestNationalCodeLengthMessageUsesPersianDigits(t *testing.T) {
 	if !strings.Contains(msg, "۵") || strings.ContainsAny(msg, "0123456789") {
 		t.Errorf("Persian message %q should give the count 5 in Persian digits only", msg)
 	}
+}
+
+func TestCheckPersonName(t *testing.T) {
+	accept := map[string]string{
+		"زهرا":                                 "زهرا",
+		"علی\u200cرضا":                         "علی\u200cرضا", // ZWNJ kept
+		"محمد رضا":                             "محمد رضا",
+		"  محمد   رضا  ":                       "محمد رضا",
+		"محمد\u00a0رضا":                        "محمد رضا",
+		"O'Brien":                              "O'Brien",
+		"Jean-Luc":                             "Jean-Luc",
+		"\u0639\u0644\u064a":                   "علی", // Arabic keyboard: ي
+		"\u06a9\u0627\u0645\u0631\u0627\u0646": "کامران",
+		"\u0643\u0627\u0645\u0631\u0627\u0646": "کامران",   // Arabic keyboard: ك
+		"مُحَمَّد":                             "مُحَمَّد", // combining marks
+		"\u200cعلی\u200c":                      "علی",      // a ZWNJ at either end means nothing
+		"علی\u200c\u200cرضا":                   "علی\u200cرضا",
+		"عل":                                   "عل",
+		strings.Repeat("ب", 50):                strings.Repeat("ب", 50),
+	}
+	for in, want := range accept {
+		got, err := CheckPersonName("first_name", in)
+		if err != nil || got != want {
+			t.Errorf("CheckPersonName(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	refuse := map[string]string{ // input → a word the Persian message must contain
+		"":                      "وارد",
+		"   ":                   "وارد",
+		"ع":                     "۲",
+		"123":                   "رقم",
+		"علی2":                  "رقم",
+		"علی۲":                  "رقم",
+		"علی٢":                  "رقم",
+		"علی\n":                 "نامعتبر",
+		"علی\nرضا":              "نامعتبر",
+		"\tعلی":                 "نامعتبر",
+		"<script>":              "<",
+		"علی@":                  "@",
+		"علی_رضا":               "_",
+		"علی.":                  ".",
+		"علی\u200fرضا":          "مجاز",
+		"--":                    "حرف",
+		"'-'":                   "حرف",
+		strings.Repeat("ب", 51): "۵۰",
+	}
+	for in, word := range refuse {
+		got, err := CheckPersonName("last_name", in)
+		if err == nil {
+			t.Errorf("CheckPersonName(%q) accepted as %q", in, got)
+			continue
+		}
+		if got != "" {
+			t.Errorf("CheckPersonName(%q): value %q with error", in, got)
+		}
+		wantCodeAndPersian(t, err, EInvalid)
+		var e *Error
+		errors.As(err, &e)
+		if e.Field != "last_name" {
+			t.Errorf("CheckPersonName(%q): field %q", in, e.Field)
+		}
+		if !strings.Contains(e.Persian, word) || !strings.Contains(e.Persian, "نام خانوادگی") {
+			t.Errorf("CheckPersonName(%q): Persian message %q should contain %q and name the field", in, e.Persian, word)
+		}
+		if strings.ContainsAny(e.Persian, "\u064a\u0643") {
+			t.Errorf("CheckPersonName(%q): Persian message %q has Arabic yeh or kaf", in, e.Persian)
+		}
+	}
+}
+
+func TestCheckPersonNameProperty(t *testing.T) {
+	letters := []rune("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكءآأإؤئةabcXYZ")
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 60).Draw(t, "n")
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteRune(rapid.SampledFrom(append(letters, ' ', '\u200c', '-', '\'', '1', '۱', '\n', '<', '\u00a0')).Draw(t, "r"))
+		}
+		in := b.String()
+		got, err := CheckPersonName("father_name", in)
+		if err != nil {
+			if ErrorCode(err) != EInvalid || !hasPersianLetter(PersianMessage(err)) {
+				t.Fatalf("%q: %v", in, err)
+			}
+			return
+		}
+		// An accepted name is canonical: checking it again changes nothing.
+		again, err := CheckPersonName("father_name", got)
+		if err != nil || again != got {
+			t.Fatalf("%q → %q → %q, %v", in, got, again, err)
+		}
+		if strings.ContainsAny(got, "\u064a\u0643\n\u00a01۱<") || strings.Contains(got, "  ") || strings.TrimSpace(got) != got {
+			t.Fatalf("%q → %q is not clean", in, got)
+		}
+		if c := utf8.RuneCountInString(got); c < 2 || c > 50 {
+			t.Fatalf("%q → %q has %d characters", in, got, c)
+		}
+	})
 }

@@ -44,13 +44,13 @@ var transitions = map[RequestState][]RequestState{
 var statePersian = map[RequestState]string{
 	StateQueued:      "در صف ارسال",
 	StateSending:     "در حال ارسال",
-	StateAccepted:    "پذیرفته شد",
-	StateRejected:    "رد شد",
-	StateConflict:    "ناسازگاری",
+	StateAccepted:    "پذیرفته‌شده",
+	StateRejected:    "ردشده در مرکز تبادل",
+	StateConflict:    "ناسازگار با نسخه ثبت‌شده",
 	StateInProgress:  "در حال رسیدگی",
-	StateNeedsAction: "نیاز به اقدام",
-	StateDone:        "انجام شد",
-	StateRefused:     "نپذیرفتن دستگاه",
+	StateNeedsAction: "نیازمند اقدام",
+	StateDone:        "انجام‌شده",
+	StateRefused:     "ردشده از سوی دستگاه",
 }
 
 // Valid reports whether s is one of the known states.
@@ -87,7 +87,7 @@ func CheckTransition(from, to RequestState) error {
 		return Errorf(EState, "وضعیت درخواست نامعتبر است.", "unknown request state %q", to)
 	}
 	if !CanTransition(from, to) {
-		return Errorf(EState, fmt.Sprintf("درخواست از وضعیت «%s» به «%s» نمی‌رود.", from.Persian(), to.Persian()),
+		return Errorf(EState, fmt.Sprintf("تغییر وضعیت درخواست از «%s» به «%s» مجاز نیست.", from.Persian(), to.Persian()),
 			"request cannot go from %s to %s", from, to)
 	}
 	return nil
@@ -181,7 +181,7 @@ func (p Payment) Validate(due Rials) error {
 		return FieldError("payment", "روش پرداخت باید نقدی یا کارتی باشد.", "payment method must be cash or card, got %q", p.Method)
 	}
 	if p.Amount != due {
-		return FieldError("amount", fmt.Sprintf("مبلغ دریافتی باید برابر مبلغ قابل پرداخت (%s ریال) باشد.", persianInt(int(due))),
+		return FieldError("amount", fmt.Sprintf("مبلغ دریافتی باید برابر مبلغ قابل پرداخت (%s ریال) باشد.", persianAmount(due)),
 			"amount paid %d rials differs from the %d rials due", p.Amount, due)
 	}
 	return nil

@@ -271,7 +271,7 @@ func TestPaymentAmountProperty(t *testing.T) {
 		if err != nil && ErrorCode(err) != EInvalid {
 			t.Fatalf("code %q", ErrorCode(err))
 		}
-		if err != nil && !strings.Contains(PersianMessage(err), persianInt(int(due))) {
+		if err != nil && !strings.Contains(PersianMessage(err), persianAmount(due)) {
 			t.Fatalf("Persian message %q does not name the amount due", PersianMessage(err))
 		}
 	})

@@ -96,7 +96,7 @@ func ParseTrackingCode(s string, refYear int) (TrackingCode, TrackingParts, erro
 		return "", TrackingParts{}, FieldError("tracking_code", "کد رهگیری باید ۱۸ رقم باشد.", "tracking code %q must have 18 digits", s)
 	}
 	if !DammValid(d) {
-		return "", TrackingParts{}, FieldError("tracking_code", "کد رهگیری درست نیست؛ یک رقم اشتباه یا جابه‌جا وارد شده است.",
+		return "", TrackingParts{}, FieldError("tracking_code", "کد رهگیری درست نیست؛ احتمالاً یک رقم اشتباه یا جابه‌جا وارد شده است.",
 			"tracking code %s fails its check digit", d)
 	}
 	n := func(i, j int) int { v, _ := strconv.Atoi(d[i:j]); return v }

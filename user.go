@@ -66,7 +66,7 @@ var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{2,31}$`)
 // letters, digits, dot, dash and underscore, starting with a letter.
 func CheckUsername(s string) error {
 	if !usernameRE.MatchString(s) {
-		return FieldError("username", "نام کاربری باید ۳ تا ۳۲ حرف لاتین کوچک، رقم، نقطه یا خط تیره باشد و با حرف شروع شود.",
+		return FieldError("username", "نام کاربری باید ۳ تا ۳۲ حرف لاتین کوچک، رقم، نقطه، خط تیره یا زیرخط باشد و با حرف شروع شود.",
 			"username %q must be 3-32 lower-case ASCII letters, digits, '.', '-' or '_', starting with a letter", s)
 	}
 	return nil
