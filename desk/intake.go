@@ -48,15 +48,28 @@ func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, e
 	if err != nil {
 		return nil, err
 	}
-	c := pishkhan.Citizen{NationalCode: nc, FirstName: persian.NormalizeText(in.FirstName),
-		LastName: persian.NormalizeText(in.LastName), FatherName: persian.NormalizeText(in.FatherName)}
-	if c.FirstName == "" || c.LastName == "" {
+	c := pishkhan.Citizen{NationalCode: nc}
+	if strings.TrimSpace(in.FirstName) == "" || strings.TrimSpace(in.LastName) == "" {
 		return nil, pishkhan.FieldError("name", "نام و نام خانوادگی متقاضی را وارد کنید.", "citizen's first and last name are required")
+	}
+	if c.FirstName, err = pishkhan.CheckPersonName("first_name", in.FirstName); err != nil {
+		return nil, err
+	}
+	if c.LastName, err = pishkhan.CheckPersonName("last_name", in.LastName); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.FatherName) != "" {
+		if c.FatherName, err = pishkhan.CheckPersonName("father_name", in.FatherName); err != nil {
+			return nil, err
+		}
 	}
 	if strings.TrimSpace(in.BirthDate) != "" {
 		bd, err := persian.ParseDate(in.BirthDate)
 		if err != nil {
 			return nil, pishkhan.FieldError("birth_date", "تاریخ تولد را به شکل ۱۳۶۵/۰۴/۱۲ وارد کنید.", "birth date %q: %v", in.BirthDate, err)
+		}
+		if bd.Year < pishkhan.MinJalaliYear {
+			return nil, pishkhan.FieldError("birth_date", "سال تولد نادرست است.", "birth year %d is before %d", bd.Year, pishkhan.MinJalaliYear)
 		}
 		if bd.Compare(d.Today()) > 0 {
 			return nil, pishkhan.FieldError("birth_date", "تاریخ تولد نمی‌تواند در آینده باشد.", "birth date %s is in the future", bd)

@@ -74,7 +74,7 @@ func snapshot(t *testing.T, dir string) string {
 			if err := rs.Scan(ptrs...); err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(h, "%q\n", vals)
+			fmt.Fprintln(h, vals...)
 			n++
 		}
 		rs.Close()
@@ -238,7 +238,7 @@ func TestBadInputOnDeskWritesNothing(t *testing.T) {
 		{with("--birth-date", "1404/12/30"), exitInvalid, "birth date"},
 		{with("--mobile", "0912"), exitInvalid, "mobile"},
 		{append(append([]string{}, good...), "--field", "nonsense=1"), exitInvalid, "not a field"},
-		{[]string{"intake", "--clerk", "ali", "--national-code", string(nc), "--first-name", "a", "--last-name", "b", "--sub-service", "ss-0012",
+		{[]string{"intake", "--clerk", "ali", "--national-code", string(nc), "--first-name", "زهرا", "--last-name", "احمدی", "--sub-service", "ss-0012",
 			"--field", "owner_national_code=" + string(nc), "--field", "mobile=09121234567"}, exitInvalid, "required"},
 		{[]string{"show", typo}, exitInvalid, "check digit"},
 		{[]string{"show", "123"}, exitInvalid, "18 digits"},
@@ -249,8 +249,8 @@ func TestBadInputOnDeskWritesNothing(t *testing.T) {
 		{[]string{"purge", "--retention-days", "0"}, exitInvalid, "retention"},
 		{[]string{"purge", "--bogus"}, exitUsage, "bogus"},
 	}
+	before := snapshot(t, dir) // no case may change it, so one snapshot serves all
 	for _, c := range cases {
-		before := snapshot(t, dir)
 		code, _, errs := pk(t, "", append([]string{"--data", dir}, c.args...)...)
 		if code != c.exit {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", c.args, code, c.exit, errs)
@@ -363,10 +363,30 @@ func TestIntakeRetryWithID(t *testing.T) {
 		"--first-name", "زهرا", "--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code=" + string(nc),
 		"--field", "mobile=09121234567", "--field", "plate=12ب345-67"}
 	var first, again map[string]any
+	empty := snapshot(t, dir)
 	if err := json.Unmarshal([]byte(mustPK(t, args...)), &first); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, dir)
+	if before == empty {
+		t.Fatal("snapshot did not notice an intake: it cannot catch a write")
+	}
+	// Nor may it miss a change that keeps every row count.
+	if db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "pishkhan.db")); err != nil {
+		t.Fatal(err)
+	} else {
+		if _, err := db.Exec("UPDATE users SET full_name = full_name || 'x' WHERE username = 'ali'"); err != nil {
+			t.Fatal(err)
+		}
+		changed := snapshot(t, dir)
+		if _, err := db.Exec("UPDATE users SET full_name = substr(full_name, 1, length(full_name) - 1) WHERE username = 'ali'"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if changed == before || snapshot(t, dir) != before {
+			t.Fatal("snapshot misses an UPDATE that keeps row counts")
+		}
+	}
 	if err := json.Unmarshal([]byte(mustPK(t, args...)), &again); err != nil {
 		t.Fatal(err)
 	}
