@@ -243,10 +243,11 @@ func FuzzValidateDate(f *testing.F) {
 	})
 }
 
-var canonPlate = regexp.MustCompile(`^[0-9]{2}[` + plateLetters + `][0-9]{3}-[0-9]{2}$`)
+// The letter alef is written out as الف in canonical form.
+var canonPlate = regexp.MustCompile(`^[0-9]{2}([` + plateLetters + `]|الف)[0-9]{3}-[0-9]{2}$`)
 
 func FuzzValidatePlate(f *testing.F) {
-	for _, s := range []string{"12ب345-67", "12 ب 345 ایران 67", "۱۲ب۳۴۵-۶۷", "12B345-67", "ایرانایران", "12بب345-67", "1234567"} {
+	for _, s := range []string{"12ب345-67", "12ا345-67", "12 الف 345 ایران 67", "12 ب 345 ایران 67", "۱۲ب۳۴۵-۶۷", "12B345-67", "ایرانایران", "12بب345-67", "1234567"} {
 		f.Add(s)
 	}
 	spec := FieldSpec{Key: "plate", Type: FieldPlate}

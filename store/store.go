@@ -324,21 +324,16 @@ func classify(err error) error {
 		return err
 	}
 	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrConstraint:
-			msg := se.Error()
-			for _, t := range triggerErrors {
-				if strings.Contains(msg, t.raise) {
-					return pishkhan.WrapError(err, t.code, t.persian, "%s", t.english)
-				}
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		msg := se.Error()
+		for _, t := range triggerErrors {
+			if strings.Contains(msg, t.raise) {
+				return pishkhan.WrapError(err, t.code, t.persian, "%s", t.english)
 			}
-			return pishkhan.WrapError(err, pishkhan.EConflict, "این داده با داده‌های ثبت‌شده ناسازگار است و ذخیره نشد.", "constraint violated")
-		case sqlite3.ErrFull:
-			return pishkhan.WrapError(err, pishkhan.EInternal, "دیسک پر است؛ هیچ چیزی ذخیره نشد. فضای دیسک را آزاد کنید.", "disk full: nothing was saved")
 		}
+		return pishkhan.WrapError(err, pishkhan.EConflict, "این داده با داده‌های ثبت‌شده ناسازگار است و ذخیره نشد.", "constraint violated")
 	}
-	return storageError(err)
+	return storageError(err) // disk full and every other failure
 }
 
 // storageError wraps an environmental failure of the database.
