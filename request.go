@@ -97,6 +97,7 @@ func CheckTransition(from, to RequestState) error {
 type Request struct {
 	ID             ID
 	TrackingCode   TrackingCode
+	Day            string // Jalali YYYY/MM/DD of intake, the date in the tracking code
 	Citizen        Citizen
 	SubServiceID   string
 	ServiceID      string

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,6 +31,11 @@ type Desk struct {
 	Log   *slog.Logger
 	// PINCost is the argon2id cost used for new PINs.
 	PINCost pishkhan.Argon2idParams
+	// AfterIntake, when set, is called after every filed intake (the app
+	// wakes the replicator with it, so a request goes out at once when online).
+	AfterIntake func(*pishkhan.Request)
+	// HTTP is the client for the exchange; nil means one with a 30 s timeout.
+	HTTP    *http.Client
 	dataDir string
 
 	decoyOnce sync.Once

@@ -113,12 +113,18 @@ func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, e
 	} else if id, err = pishkhan.NewID(d.Now(), nil); err != nil {
 		return nil, err
 	}
+	if err := d.checkOffline(ctx, id); err != nil {
+		return nil, err
+	}
 	r, err := d.Store.Intake(ctx, store.NewRequest{ID: id, Citizen: c, SubServiceID: entry.SubService.ID,
 		CatalogVersion: entry.Version, Fields: fields, Payment: pay, Clerk: clerk.Username})
 	if err != nil {
 		return nil, err
 	}
 	d.Log.Info("intake", "tracking_code", r.TrackingCode, "sub_service", r.SubServiceID, "clerk", clerk.Username)
+	if d.AfterIntake != nil {
+		d.AfterIntake(r)
+	}
 	return r, nil
 }
 

@@ -113,10 +113,23 @@ func TestImportCatalogSameVersion(t *testing.T) {
 	if err := db.ImportCatalog(ctx, testCatalog(5), "tech"); err != nil {
 		t.Fatal(err)
 	}
-	want := sha256.Sum256(must(json.Marshal(testCatalog(5))))
+	// The hash is of the JSON with every list in id order, so the order a
+	// catalog arrives in (a file, or a delta applied by the exchange) does not matter.
+	sorted := testCatalog(5)
+	slices.SortFunc(sorted.Agencies, func(a, b pishkhan.Agency) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(sorted.Services, func(a, b pishkhan.Service) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(sorted.SubServices, func(a, b pishkhan.SubService) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(sorted.InquiryTypes, func(a, b pishkhan.InquiryType) int { return strings.Compare(a.ID, b.ID) })
+	want := sha256.Sum256(must(json.Marshal(sorted)))
 	var stored string
 	if err := db.SQL().QueryRow("SELECT content_hash FROM catalog_meta").Scan(&stored); err != nil || stored != hex.EncodeToString(want[:]) {
-		t.Errorf("content_hash %q, %v; want the SHA-256 of the catalog's JSON %x", stored, err, want)
+		t.Errorf("content_hash %q, %v; want the SHA-256 of the catalog's JSON in id order %x", stored, err, want)
+	}
+	reversed := testCatalog(5)
+	slices.Reverse(reversed.SubServices)
+	slices.Reverse(reversed.Agencies)
+	if err := db.ImportCatalog(ctx, reversed, "tech"); err != nil {
+		t.Fatalf("the installed catalog in another order: %v", err)
 	}
 
 	// The same version with the same content (built afresh) is a no-op.

@@ -107,7 +107,7 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 			return err
 		}
 		c := in.Citizen
-		r := &pishkhan.Request{ID: in.ID, TrackingCode: code, Citizen: c, SubServiceID: entry.SubService.ID,
+		r := &pishkhan.Request{ID: in.ID, TrackingCode: code, Day: dayKey, Citizen: c, SubServiceID: entry.SubService.ID,
 			ServiceID: entry.Service.ID, AgencyID: entry.Agency.ID, CatalogVersion: entry.Version, Fields: in.Fields,
 			GovFee: entry.SubService.GovFee, CounterFee: entry.SubService.CounterFee, State: pishkhan.StateQueued,
 			ClerkID: in.Clerk, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
@@ -236,7 +236,6 @@ type RequestView struct {
 	SubServiceName string
 	ServiceName    string
 	AgencyName     string
-	Day            string // Jalali YYYY/MM/DD of intake
 	InquiryNames   map[string]string
 	PrintJobs      []pishkhan.PrintJob
 }
@@ -392,10 +391,7 @@ func (s *DB) OutboxBatch(ctx context.Context, limit int) ([]RequestView, error) 
 }
 
 // OutboxStats are the size and age of the outbox.
-type OutboxStats struct {
-	Pending int
-	Oldest  time.Time // zero when the outbox is empty
-}
+type OutboxStats = pishkhan.OutboxStats
 
 // OutboxStats counts unsent requests and finds the oldest.
 func (s *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {

@@ -302,6 +302,8 @@ var triggerErrors = []struct {
 }{
 	{"the day is closed", pishkhan.ELocked, "روز کاری بسته شده است؛ چیزی به آن افزوده نمی‌شود.",
 		"the day is closed; nothing more is filed under it"},
+	{"the updates cursor never moves back", pishkhan.EConflict, "وضعیت‌های دریافتی از مرکز به عقب برنمی‌گردند.",
+		"the updates cursor never moves back"},
 	{"illegal request state transition", pishkhan.EState, "این تغییر وضعیت درخواست مجاز نیست.",
 		"request state change refused"},
 	{"the audit trail is append-only", pishkhan.EConflict, "رویدادهای ثبت‌شده تغییر نمی‌کنند و پاک نمی‌شوند.",
