@@ -16,6 +16,7 @@ type SendOutcome struct {
 // its new state (in_progress, needs_action, done or refused), a note for the
 // clerk, and the answers of its inquiries so far.
 type StatusUpdate struct {
+	Seq       int64 // the exchange's sequence number; the desk's cursor is the last one applied
 	RequestID ID
 	State     RequestState
 	Note      string

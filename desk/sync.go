@@ -212,7 +212,7 @@ func (d *Desk) checkOffline(ctx context.Context, id pishkhan.ID) error {
 
 // PersianDuration writes a duration for a clerk: «۳ روز و ۴ ساعت», «۲۵ دقیقه».
 func PersianDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
+	d = d.Truncate(time.Minute)
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	var parts []string
 	if days > 0 {

@@ -298,14 +298,16 @@ type UpdateResult = pishkhan.UpdateCounts
 // lost), so the request becomes accepted first. An update that the state
 // machine does not allow from the request's current state is stale (an
 // older update delivered again) and is skipped; so is one about an unknown
-// request. Inquiry answers of a purged request are not stored.
+// request, and one whose Seq is not above the cursor (a page applied
+// before), which makes a replayed page harmless. Inquiry answers of a
+// purged request are not stored.
 func (s *DB) ApplyStatusUpdates(ctx context.Context, updates []pishkhan.StatusUpdate, next int64, actor string) (UpdateResult, error) {
 	var res UpdateResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res = UpdateResult{}
 		now := s.Now()
 		at := fmtTime(now)
-		read, err := s.stmt(ctx, tx, "SELECT state, purged_at IS NOT NULL FROM requests WHERE id = ?")
+		read, err := s.stmt(ctx, tx, "SELECT state, state_note, purged_at IS NOT NULL FROM requests WHERE id = ?")
 		if err != nil {
 			return err
 		}
@@ -318,14 +320,22 @@ func (s *DB) ApplyStatusUpdates(ctx context.Context, updates []pishkhan.StatusUp
 		if err != nil {
 			return err
 		}
+		var cursor int64
+		if err := tx.QueryRowContext(ctx, "SELECT updates_cursor FROM sync_state WHERE id = 1").Scan(&cursor); err != nil {
+			return fmt.Errorf("read updates cursor: %w", err)
+		}
 		for _, u := range updates {
 			if !u.State.Valid() {
 				return pishkhan.Errorf(pishkhan.EInvalid, "پاسخ مرکز نامعتبر است.", "status update with state %q", u.State)
 			}
+			if u.Seq <= cursor {
+				res.Stale++
+				continue
+			}
 			id := u.RequestID.String()
-			var state string
+			var state, note string
 			var purged bool
-			err := read.QueryRowContext(ctx, id).Scan(&state, &purged)
+			err := read.QueryRowContext(ctx, id).Scan(&state, &note, &purged)
 			if errors.Is(err, sql.ErrNoRows) {
 				res.Unknown++
 				continue
@@ -349,7 +359,7 @@ func (s *DB) ApplyStatusUpdates(ctx context.Context, updates []pishkhan.StatusUp
 			}
 			switch {
 			case cur == u.State:
-				if u.Note != "" {
+				if u.Note != "" && u.Note != note {
 					if _, err := upd.ExecContext(ctx, string(cur), u.Note, at, id); err != nil {
 						return fmt.Errorf("update note of %s: %w", id, err)
 					}

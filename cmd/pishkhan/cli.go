@@ -110,6 +110,8 @@ func commands() []command {
 		{"list", "list the requests of today or of a Jalali day", cmdList},
 		{"audit", "audit verify: check the audit trail's hash chain", cmdAudit},
 		{"purge", "blank personal data of accepted requests past retention", cmdPurge},
+		{"enrol", "enrol the desk with the exchange (technician; one-time code)", cmdEnrol},
+		{"sync", "sync: send the outbox until drained | sync status | sync limits", cmdSync},
 		{"demo", "run the headless demo on a fresh data folder", cmdDemo},
 		{"version", "print the version", cmdVersion},
 	}

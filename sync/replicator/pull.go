@@ -42,7 +42,7 @@ func (r *Replicator) pullUpdates(ctx context.Context, cursor int64) error {
 // checked its id and states). The Persian note is preferred: a clerk reads it.
 func UpdateOf(u exchange.Update) pishkhan.StatusUpdate {
 	id, _ := pishkhan.ParseID(u.RequestID)
-	su := pishkhan.StatusUpdate{RequestID: id, State: exchange.UpdateStates[u.State], Note: u.NoteFa, At: u.At}
+	su := pishkhan.StatusUpdate{Seq: u.Seq, RequestID: id, State: exchange.UpdateStates[u.State], Note: u.NoteFa, At: u.At}
 	if su.Note == "" {
 		su.Note = u.Note
 	}

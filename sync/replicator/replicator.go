@@ -195,6 +195,18 @@ var ErrNotEnrolled = errors.New("the desk is not enrolled with an exchange")
 // jittered, capped, at least Retry-After), probing the exchange's health
 // meanwhile so that it resumes at once when the connection returns.
 func (r *Replicator) Run(ctx context.Context) error {
+	return r.loop(ctx, false)
+}
+
+// Drain is Run that returns once the outbox is empty and the updates and
+// catalog are pulled (nil), or when syncing cannot go on: the desk is not
+// enrolled or its identity was refused (ErrNotEnrolled, ErrAuth), or ctx
+// ended. Transient failures are retried with the same backoff as Run.
+func (r *Replicator) Drain(ctx context.Context) error {
+	return r.loop(ctx, true)
+}
+
+func (r *Replicator) loop(ctx context.Context, untilDrained bool) error {
 	if n, err := r.out.ResetSending(ctx, r.cfg.Actor); err != nil {
 		return fmt.Errorf("replicator start: %w", err)
 	} else if n > 0 {
@@ -209,7 +221,14 @@ func (r *Replicator) Run(ctx context.Context) error {
 		case err == nil:
 			bo.Reset()
 			r.update(func(s *Status) { s.Phase, s.RetryAt = PhaseIdle, time.Time{} })
-			if !r.wait(ctx, r.cfg.PollInterval, false) {
+			if untilDrained && r.Status().Pending == 0 {
+				return nil
+			}
+			wait := r.cfg.PollInterval
+			if untilDrained {
+				wait = 0 // new intakes arrived meanwhile: go again at once
+			}
+			if wait > 0 && !r.wait(ctx, wait, false) {
 				return ctx.Err()
 			}
 		case errors.Is(err, ErrAuth), errors.Is(err, ErrNotEnrolled):
@@ -218,6 +237,9 @@ func (r *Replicator) Run(ctx context.Context) error {
 				phase = PhaseNotReady
 			}
 			r.update(func(s *Status) { s.Phase = phase })
+			if untilDrained {
+				return err
+			}
 			if !r.wait(ctx, 0, false) { // only SyncNow (after a re-enrolment) starts it again
 				return ctx.Err()
 			}
