@@ -21,6 +21,8 @@ run: deps build
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/pishkhan ./cmd/pishkhan
 	$(GO) build -o $(BIN)/pishkhan-bench ./cmd/pishkhan-bench
+	$(GO) build -o $(BIN)/pishkhan-syncbench ./cmd/pishkhan-syncbench
+	$(GO) build -o $(BIN)/exchange-sim ./cmd/exchange-sim
 
 vet: deps
 	$(GO) vet ./...
@@ -29,14 +31,16 @@ vet: deps
 test: vet
 	$(GO) test -race -count=1 ./...
 
-## bench: intake commit vs fsync, catalog search; numbers go to docs/benchmarks.md
+## bench: intake commit vs fsync, catalog search, backlog drain vs one-per-call; numbers go to docs/benchmarks.md
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/
 	$(GO) run ./cmd/pishkhan-bench
+	$(GO) run ./cmd/pishkhan-syncbench
 
-## chaos: the long crash test (many SIGKILLs)
+## chaos: the long crash tests: SIGKILLs during intake; SIGKILLs of agent and exchange with a line that drops connections
 chaos: deps
 	PISHKHAN_CRASH_ROUNDS=200 $(GO) test -race -count=1 -timeout 60m -run Crash -v ./desk/
+	PISHKHAN_CHAOS_ROUNDS=200 $(GO) test -race -count=1 -timeout 60m -run Chaos -v ./sync/chaos/
 
 ## fuzz: every fuzz target for FUZZTIME each
 fuzz: deps

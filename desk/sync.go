@@ -125,8 +125,7 @@ func (d *Desk) ExchangeClient(ctx context.Context) (*exchange.Client, error) {
 
 // NewReplicator makes the sync loop for this desk. The desk must be enrolled.
 func (d *Desk) NewReplicator(ctx context.Context, cfg replicator.Config) (*replicator.Replicator, error) {
-	client, err := d.ExchangeClient(ctx)
-	if err != nil {
+	if _, err := d.ExchangeClient(ctx); err != nil {
 		return nil, err
 	}
 	if cfg.Log == nil {
@@ -135,7 +134,7 @@ func (d *Desk) NewReplicator(ctx context.Context, cfg replicator.Config) (*repli
 	if cfg.Now == nil {
 		cfg.Now = d.Now
 	}
-	return replicator.New(d.Store, client, cfg), nil
+	return replicator.New(d.Store, d.ExchangeClient, cfg), nil
 }
 
 // SyncReport is the sync state as the CLI and the window show it when no

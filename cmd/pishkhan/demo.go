@@ -1,16 +1,24 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/democatalog"
 	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/sync/exchangesim"
+	"github.com/pishkhan/pishkhan/sync/replicator"
 )
 
 // demoDataDir is where `pishkhan demo` works unless --data says otherwise:
@@ -49,7 +57,8 @@ func claimDemoFolder(dir string, wipe bool) error {
 	if wipe {
 		for _, en := range entries {
 			switch en.Name() {
-			case desk.DBFile, desk.DBFile + "-wal", desk.DBFile + "-shm":
+			case desk.DBFile, desk.DBFile + "-wal", desk.DBFile + "-shm", desk.KeyFile,
+				demoSimDB, demoSimDB + "-wal", demoSimDB + "-shm":
 				if err := os.Remove(filepath.Join(dir, en.Name())); err != nil {
 					return fmt.Errorf("wipe demo folder: %w", err)
 				}
@@ -202,7 +211,51 @@ func cmdDemo(e *env, args []string) error {
 	_, err = d.Intake(ctx, desk.IntakeInput{NationalCode: "۰۰۱۲۳۴۵۶۷۸", FirstName: "نمونه", LastName: "نمونه", SubServiceID: "ss-0001", PayMethod: "cash", Clerk: "operator1"})
 	fmt.Fprintf(w, "national code ۰۰۱۲۳۴۵۶۷۸ → %v\n   fa: %s\n", err, pishkhan.PersianMessage(err))
 
-	step("7. today's requests")
+	step("7. the central exchange: the built-in simulator on loopback; the technician enrols the desk")
+	sim, url, stopSim, err := startDemoExchange(ctx, e.dataDir)
+	if err != nil {
+		return err
+	}
+	defer stopSim()
+	code, err := sim.IssueEnrolCode(ctx, cfg.OfficeCode, cfg.DeskNumber)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "exchange simulator at %s; it issued the one-time code %s for office %05d desk %02d\n", url, code, cfg.OfficeCode, cfg.DeskNumber)
+	st, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, "demo")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "enrolled as key %s; the desk's Ed25519 key is in %s (owner-only)\n", st.KeyID, d.KeyPath())
+
+	step("8. sync: the outbox goes to the exchange in signed batches")
+	if err := demoSync(ctx, w, d); err != nil {
+		return err
+	}
+
+	step("9. the exchange answers the inquiries (a few seconds); sync again")
+	time.Sleep(3 * demoInquiryDelay)
+	if err := demoSync(ctx, w, d); err != nil {
+		return err
+	}
+
+	step("10. the exchange publishes catalog version 2 (a fee rises, sub-services retire); the desk applies the delta")
+	if err := sim.PublishCatalog(ctx, 2); err != nil {
+		return err
+	}
+	if err := demoSync(ctx, w, d); err != nil {
+		return err
+	}
+	ch := democatalog.Changes(2)
+	if len(ch.Raised) > 0 {
+		if en, err := d.SubService(ctx, ch.Raised[0]); err == nil {
+			fmt.Fprintf(w, "%s «%s»: government fee now %s rials under v%d (requests filed earlier keep their own fee)\n",
+				en.SubService.ID, en.SubService.Name, rials(en.SubService.GovFee), en.Version)
+		}
+	}
+	fmt.Fprintf(w, "%d sub-services retired in v2, %d fees raised\n", len(ch.Retired), len(ch.Raised))
+
+	step("11. today's requests, with the exchange's answers")
 	vs, err := d.ListDay(ctx, d.Today())
 	if err != nil {
 		return err
@@ -211,20 +264,74 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 
-	step("8. look one up by tracking code")
+	step("12. look one up by tracking code")
 	v, err := d.Show(ctx, codes[0])
 	if err != nil {
 		return err
 	}
 	printRequest(w, v)
 
-	step("9. verify the audit trail")
+	step("13. verify the audit trail")
 	rep, err := d.VerifyAudit(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "audit trail OK: %d entries, head %s\n", rep.Entries, rep.Last.Hash)
-	fmt.Fprintf(w, "\nTry it yourself:\n  bin/pishkhan --data %s catalog search 'گواهینامه'\n  bin/pishkhan --data %s show %s\n",
-		e.dataDir, e.dataDir, codes[0])
+	fmt.Fprintf(w, "\nTry it yourself:\n  bin/pishkhan --data %s catalog search 'گواهینامه'\n  bin/pishkhan --data %s show %s\n  bin/pishkhan --data %s sync status --probe=false\n",
+		e.dataDir, e.dataDir, codes[0], e.dataDir)
 	return nil
+}
+
+// demoSimDB is the demo exchange simulator's database file in the demo folder.
+const demoSimDB = "exchange-sim.db"
+
+// demoInquiryDelay is how long the demo exchange takes over an inquiry.
+const demoInquiryDelay = time.Second
+
+// startDemoExchange runs the exchange simulator in this process on a
+// loopback port, with its state in the demo folder.
+func startDemoExchange(ctx context.Context, dir string) (*exchangesim.Sim, string, func(), error) {
+	sim, err := exchangesim.Open(ctx, exchangesim.Config{DBPath: filepath.Join(dir, demoSimDB), Seed: 1405,
+		InquiryDelay: demoInquiryDelay, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		sim.Close()
+		return nil, "", nil, fmt.Errorf("listen on loopback for the demo exchange: %w", err)
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return sim, "http://" + ln.Addr().String(), func() { srv.Close(); sim.Close() }, nil
+}
+
+// demoSync drains the outbox and pulls updates and the catalog, and says what happened.
+func demoSync(ctx context.Context, w io.Writer, d *desk.Desk) error {
+	rep, err := d.NewReplicator(ctx, replicator.Config{})
+	if err != nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := rep.Drain(cctx); err != nil {
+		return fmt.Errorf("demo sync: %w", err)
+	}
+	st := rep.Status()
+	rows, err := d.Store.SQL().QueryContext(ctx, "SELECT state, COUNT(*) FROM requests GROUP BY state ORDER BY state")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var parts []string
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return err
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", n, s, pishkhan.RequestState(s).Persian()))
+	}
+	fmt.Fprintf(w, "sent %d, pending %d, catalog v%d; requests: %s\n", st.Sent, st.Pending, st.CatalogVersion, strings.Join(parts, ", "))
+	return rows.Err()
 }

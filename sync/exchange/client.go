@@ -40,15 +40,20 @@ func (e *HTTPError) Error() string {
 	return msg
 }
 
-// Auth reports a refusal of the desk's identity (401, 403): retrying does not help.
+// Auth reports a refusal of the desk's identity (401, 403): retrying does
+// not help. A 401 "replayed" is not one: Go's HTTP transport may resend a
+// GET on a fresh connection when the first one died before the answer,
+// with the same signature and nonce; a new attempt signs afresh.
 func (e *HTTPError) Auth() bool {
-	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+	return (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) && e.Detail.Code != CodeReplayed
 }
 
-// Temporary reports an answer worth retrying later: 408, 429 and 5xx but 501.
+// Temporary reports an answer worth retrying later: 408, 429, 5xx but 501,
+// and a 401 "replayed" (see Auth).
 func (e *HTTPError) Temporary() bool {
 	return e.Status == http.StatusRequestTimeout || e.Status == http.StatusTooManyRequests ||
-		(e.Status >= 500 && e.Status != http.StatusNotImplemented)
+		(e.Status >= 500 && e.Status != http.StatusNotImplemented) ||
+		(e.Status == http.StatusUnauthorized && e.Detail.Code == CodeReplayed)
 }
 
 // TooLarge reports a 413.

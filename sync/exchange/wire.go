@@ -35,7 +35,11 @@ const (
 	MaxAnswerLen     = 4000            // characters of an inquiry answer
 	ClockSkew        = 5 * time.Minute // how far a signature's created time may be from the server's clock
 	NonceWindow      = 2 * ClockSkew   // how long a server remembers nonces
+	MaxFieldLen      = 4000            // characters of one form value
 	maxIDLen         = 64
+	maxNameLen       = 200
+	maxFields        = 200
+	maxInquiries     = 200
 )
 
 // Health is the answer of GET /v1/health (unsigned).
@@ -123,8 +127,38 @@ func (it *Item) Validate() error {
 	if it.Payment.Amount != it.GovFee+it.CounterFee {
 		return fmt.Errorf("item %s: payment %d differs from the fees %d", it.ID, it.Payment.Amount, it.GovFee+it.CounterFee)
 	}
-	if it.Clerk == "" || it.CreatedAt.IsZero() {
+	if it.Clerk == "" || len(it.Clerk) > maxIDLen || it.CreatedAt.IsZero() {
 		return fmt.Errorf("item %s: clerk and created_at are required", it.ID)
+	}
+	if len(it.Day) != 10 || len(it.Payment.TerminalRef) > 32 {
+		return fmt.Errorf("item %s: day or terminal reference malformed", it.ID)
+	}
+	for name, v := range map[string]string{"first_name": it.FirstName, "last_name": it.LastName, "father_name": it.FatherName,
+		"birth_date": it.BirthDate, "mobile": it.Mobile} {
+		if err := checkText(name, v, maxNameLen); err != nil {
+			return fmt.Errorf("item %s: %w", it.ID, err)
+		}
+	}
+	if len(it.Fields) > maxFields {
+		return fmt.Errorf("item %s: %d form fields, more than %d", it.ID, len(it.Fields), maxFields)
+	}
+	for k, v := range it.Fields {
+		if k == "" || len(k) > maxIDLen || !printableASCII(k) {
+			return fmt.Errorf("item %s: form field key %q", it.ID, k)
+		}
+		if err := checkText("field "+k, v, MaxFieldLen); err != nil {
+			return fmt.Errorf("item %s: %w", it.ID, err)
+		}
+	}
+	if len(it.Inquiries) > maxInquiries {
+		return fmt.Errorf("item %s: %d inquiries, more than %d", it.ID, len(it.Inquiries), maxInquiries)
+	}
+	seen := make(map[string]bool, len(it.Inquiries))
+	for _, q := range it.Inquiries {
+		if q == "" || len(q) > maxIDLen || !printableASCII(q) || seen[q] {
+			return fmt.Errorf("item %s: inquiry type %q missing, malformed or repeated", it.ID, q)
+		}
+		seen[q] = true
 	}
 	return nil
 }

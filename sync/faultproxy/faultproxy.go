@@ -25,12 +25,13 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu       sync.Mutex
-	rng      *rand.Rand
-	dropRate float64
-	down     bool
-	conns    map[net.Conn]struct{}
-	wg       sync.WaitGroup
+	mu        sync.Mutex
+	rng       *rand.Rand
+	dropRate  float64
+	cutWithin int64 // a cut connection dies within this many bytes
+	down      bool
+	conns     map[net.Conn]struct{}
+	wg        sync.WaitGroup
 
 	accepted, drops, refused atomic.Int64
 }
@@ -41,7 +42,7 @@ func Start(addr, target string, seed uint64) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fault proxy: listen: %w", err)
 	}
-	p := &Proxy{ln: ln, target: target, rng: rand.New(rand.NewPCG(seed, 0x70726f7879)), conns: map[net.Conn]struct{}{}}
+	p := &Proxy{ln: ln, target: target, rng: rand.New(rand.NewPCG(seed, 0x70726f7879)), conns: map[net.Conn]struct{}{}, cutWithin: 2048}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
@@ -51,10 +52,15 @@ func Start(addr, target string, seed uint64) (*Proxy, error) {
 func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 
 // SetDropRate sets the share of new connections (0..1) that are cut after
-// a random number of bytes, in the request or in the answer.
-func (p *Proxy) SetDropRate(r float64) {
+// a random number of bytes below within (2 KB when 0), in one direction.
+// A kept-alive HTTP connection carries many calls, so a larger within
+// cuts calls further into its life.
+func (p *Proxy) SetDropRate(r float64, within int64) {
+	if within <= 0 {
+		within = 2048
+	}
 	p.mu.Lock()
-	p.dropRate = r
+	p.dropRate, p.cutWithin = r, within
 	p.mu.Unlock()
 }
 
@@ -103,7 +109,7 @@ func (p *Proxy) accept() {
 		down := p.down
 		cut, upstream, after := false, false, int64(0)
 		if !down && p.rng.Float64() < p.dropRate {
-			cut, upstream, after = true, p.rng.IntN(2) == 0, p.rng.Int64N(2048)
+			cut, upstream, after = true, p.rng.IntN(2) == 0, p.rng.Int64N(p.cutWithin)
 		}
 		p.mu.Unlock()
 		if down {

@@ -53,7 +53,7 @@ func TestForwardsAndCuts(t *testing.T) {
 	if err != nil || string(got) != string(msg) {
 		t.Fatalf("clean path: %d bytes back, %v", len(got), err)
 	}
-	p.SetDropRate(1)
+	p.SetDropRate(1, 0)
 	for range 20 {
 		got, _ := roundTrip(p.Addr(), msg)
 		if len(got) >= len(msg) {
@@ -71,7 +71,7 @@ func TestForwardsAndCuts(t *testing.T) {
 		t.Errorf("refused %d", p.Stats().Refused)
 	}
 	p.SetDown(false)
-	p.SetDropRate(0)
+	p.SetDropRate(0, 0)
 	if got, err := roundTrip(p.Addr(), msg); err != nil || len(got) != len(msg) {
 		t.Errorf("after recovery: %d bytes, %v", len(got), err)
 	}

@@ -10,10 +10,10 @@ import (
 
 // pullUpdates asks for status updates page by page from the cursor and
 // applies each page with the cursor move in one transaction.
-func (r *Replicator) pullUpdates(ctx context.Context, cursor int64) error {
+func (r *Replicator) pullUpdates(ctx context.Context, c *exchange.Client, cursor int64) error {
 	r.update(func(s *Status) { s.Phase = PhaseUpdates })
 	for {
-		resp, err := r.client.Updates(ctx, cursor, r.cfg.UpdatesPage)
+		resp, err := c.Updates(ctx, cursor, r.cfg.UpdatesPage)
 		if err != nil {
 			return err
 		}
@@ -55,13 +55,13 @@ func UpdateOf(u exchange.Update) pishkhan.StatusUpdate {
 // pullCatalog asks for catalog changes since the installed version and
 // applies them in one transaction. Requests already filed keep the version
 // and fees they were made under.
-func (r *Replicator) pullCatalog(ctx context.Context) error {
+func (r *Replicator) pullCatalog(ctx context.Context, c *exchange.Client) error {
 	ver, err := r.out.CatalogVersion(ctx)
 	if err != nil {
 		return fmt.Errorf("catalog version: %w", err)
 	}
 	r.update(func(s *Status) { s.Phase, s.Done, s.Total = PhaseCatalog, 0, -1 })
-	delta, err := r.client.Catalog(ctx, int64(ver), func(read, total int64) {
+	delta, err := c.Catalog(ctx, int64(ver), func(read, total int64) {
 		r.update(func(s *Status) { s.Done, s.Total = read, total })
 	})
 	if err != nil {

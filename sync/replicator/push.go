@@ -11,7 +11,7 @@ import (
 )
 
 // drain sends the outbox in batches until it is empty.
-func (r *Replicator) drain(ctx context.Context) error {
+func (r *Replicator) drain(ctx context.Context, c *exchange.Client) error {
 	st, err := r.out.OutboxStats(ctx)
 	if err != nil {
 		return fmt.Errorf("outbox stats: %w", err)
@@ -31,7 +31,7 @@ func (r *Replicator) drain(ctx context.Context) error {
 		if len(reqs) == 0 {
 			return nil
 		}
-		if err := r.send(ctx, reqs); err != nil {
+		if err := r.send(ctx, c, reqs); err != nil {
 			return err
 		}
 	}
@@ -42,12 +42,12 @@ func (r *Replicator) drain(ctx context.Context) error {
 // in halves (and remembers the smaller size); a single request that is still
 // too large, or that the exchange calls malformed (400), is rejected on its
 // own so that it never blocks the others.
-func (r *Replicator) send(ctx context.Context, reqs []pishkhan.Request) error {
+func (r *Replicator) send(ctx context.Context, c *exchange.Client, reqs []pishkhan.Request) error {
 	items := make([]exchange.Item, len(reqs))
 	for i := range reqs {
 		items[i] = ItemOf(&reqs[i])
 	}
-	resp, _, err := r.client.SubmitBatch(ctx, items)
+	resp, _, err := c.SubmitBatch(ctx, items)
 	var he *exchange.HTTPError
 	if err != nil && errors.As(err, &he) && (he.TooLarge() || he.Status == 400) {
 		if len(reqs) == 1 {
@@ -68,11 +68,11 @@ func (r *Replicator) send(ctx context.Context, reqs []pishkhan.Request) error {
 			r.mu.Unlock()
 			r.cfg.Log.Info("batch too large; splitting", "items", len(reqs), "now", half)
 		}
-		if err := r.send(ctx, reqs[:half]); err != nil {
+		if err := r.send(ctx, c, reqs[:half]); err != nil {
 			r.release(ctx, reqs[half:])
 			return err
 		}
-		return r.send(ctx, reqs[half:])
+		return r.send(ctx, c, reqs[half:])
 	}
 	if err != nil {
 		r.release(ctx, reqs)

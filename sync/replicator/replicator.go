@@ -112,24 +112,58 @@ type Status struct {
 	Sent           int64 // requests sent since start (accepted, rejected or conflict)
 }
 
+// Connector makes a signed client for the exchange the desk is enrolled
+// with, from the desk's current enrolment and key file.
+type Connector func(ctx context.Context) (*exchange.Client, error)
+
 // Replicator is the sync loop. Run it once; the other methods are safe to
 // call from any goroutine.
 type Replicator struct {
-	out    Outbox
-	client *exchange.Client
-	cfg    Config
-	wake   chan struct{}
+	out     Outbox
+	connect Connector
+	cfg     Config
+	wake    chan struct{}
+
+	clientMu sync.Mutex
+	client   *exchange.Client
+	identity string // the enrolment the client was made for: key id and address
 
 	mu       sync.Mutex
 	st       Status
 	maxBatch int // learnt from 413 answers
 }
 
-// New makes a replicator for out that talks through client.
-func New(out Outbox, client *exchange.Client, cfg Config) *Replicator {
+// New makes a replicator for out. It asks connect for a client at its
+// first cycle and again whenever the desk's enrolment changes (a new key
+// after a re-enrolment, another exchange address).
+func New(out Outbox, connect Connector, cfg Config) *Replicator {
 	cfg.defaults()
-	return &Replicator{out: out, client: client, cfg: cfg, wake: make(chan struct{}, 1), maxBatch: cfg.BatchSize,
+	return &Replicator{out: out, connect: connect, cfg: cfg, wake: make(chan struct{}, 1), maxBatch: cfg.BatchSize,
 		st: Status{Phase: PhaseIdle}}
+}
+
+// clientFor returns the client for the enrolment in ss, making a new one
+// when the enrolment changed.
+func (r *Replicator) clientFor(ctx context.Context, ss pishkhan.SyncState) (*exchange.Client, error) {
+	r.clientMu.Lock()
+	defer r.clientMu.Unlock()
+	id := ss.KeyID + " " + ss.ExchangeURL
+	if r.client != nil && r.identity == id {
+		return r.client, nil
+	}
+	c, err := r.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.client, r.identity = c, id
+	return c, nil
+}
+
+// currentClient is the last client made, or nil.
+func (r *Replicator) currentClient() *exchange.Client {
+	r.clientMu.Lock()
+	defer r.clientMu.Unlock()
+	return r.client
 }
 
 // SyncNow wakes the loop at once ("sync now", or new work in the outbox).
@@ -294,8 +328,12 @@ func (r *Replicator) wait(ctx context.Context, d time.Duration, probe bool) bool
 		case <-timeout:
 			return true
 		case <-tick:
+			c := r.currentClient()
+			if c == nil {
+				continue
+			}
 			pctx, cancel := context.WithTimeout(ctx, r.cfg.ProbeInterval)
-			_, err := r.client.Health(pctx)
+			_, err := c.Health(pctx)
 			cancel()
 			if err == nil {
 				r.cfg.Log.Info("the exchange is reachable again")
@@ -319,7 +357,11 @@ func (r *Replicator) Cycle(ctx context.Context) error {
 	if ss.Alert != "" {
 		return fmt.Errorf("%w: %s", ErrAuth, ss.Alert)
 	}
-	err = r.cycle(ctx, ss)
+	client, err := r.clientFor(ctx, ss)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotEnrolled, err)
+	}
+	err = r.cycle(ctx, client, ss)
 	now := r.cfg.Now()
 	if err == nil {
 		if rerr := r.out.RecordSyncSuccess(ctx, now); rerr != nil {
@@ -363,12 +405,12 @@ func reached(err error) bool {
 	return !errorsContains(err, "EOF", "connection reset", "broken pipe", "connection refused")
 }
 
-func (r *Replicator) cycle(ctx context.Context, ss pishkhan.SyncState) error {
-	if err := r.drain(ctx); err != nil {
+func (r *Replicator) cycle(ctx context.Context, c *exchange.Client, ss pishkhan.SyncState) error {
+	if err := r.drain(ctx, c); err != nil {
 		return err
 	}
-	if err := r.pullUpdates(ctx, ss.UpdatesCursor); err != nil {
+	if err := r.pullUpdates(ctx, c, ss.UpdatesCursor); err != nil {
 		return err
 	}
-	return r.pullCatalog(ctx)
+	return r.pullCatalog(ctx, c)
 }
