@@ -245,35 +245,82 @@ func (s *DB) ApplySendOutcomes(ctx context.Context, outcomes []pishkhan.SendOutc
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		at := fmtTime(now)
-		read, err := s.stmt(ctx, tx, "SELECT state, tracking_code FROM requests WHERE id = ?")
+		// One statement per request: it moves only a request still in
+		// sending, and says which one it was.
+		upd, err := s.stmt(ctx, tx, "UPDATE requests SET state = ?, state_note = ?, updated_at = ? WHERE id = ? AND state = 'sending' RETURNING tracking_code")
 		if err != nil {
 			return err
 		}
-		upd, err := s.stmt(ctx, tx, "UPDATE requests SET state = ?, state_note = ?, updated_at = ? WHERE id = ?")
+		exists, err := s.stmt(ctx, tx, "SELECT 1 FROM requests WHERE id = ?")
 		if err != nil {
 			return err
 		}
 		counts := map[pishkhan.RequestState]int{}
+		// The common answer, accepted with no note, moves the whole batch in
+		// one statement; the rest go one by one below.
+		var plain []any
+		rest := outcomes[:0:0]
 		for _, o := range outcomes {
+			if o.State == pishkhan.StateAccepted && o.Note == "" {
+				plain = append(plain, o.ID.String())
+			} else {
+				rest = append(rest, o)
+			}
+		}
+		if len(plain) > 0 {
+			args := append([]any{at}, plain...)
+			rows, err := tx.QueryContext(ctx, "UPDATE requests SET state = 'accepted', state_note = '', updated_at = ? WHERE state = 'sending' AND id IN ("+
+				placeholders(len(plain))+") RETURNING id", args...)
+			if err != nil {
+				return fmt.Errorf("record accepted requests: %w", err)
+			}
+			moved := map[string]bool{}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return fmt.Errorf("record accepted requests: %w", err)
+				}
+				moved[id] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("record accepted requests: %w", err)
+			}
+			counts[pishkhan.StateAccepted] += len(moved)
+			for _, id := range plain {
+				if moved[id.(string)] {
+					continue
+				}
+				var one int
+				if err := exists.QueryRowContext(ctx, id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+					return pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "send outcome for unknown request %s", id)
+				} else if err != nil {
+					return fmt.Errorf("read request %s: %w", id, err)
+				}
+				counts["skipped"]++
+			}
+		}
+		for _, o := range rest {
 			switch o.State {
 			case pishkhan.StateAccepted, pishkhan.StateRejected, pishkhan.StateConflict, pishkhan.StateQueued:
 			default:
 				return pishkhan.Errorf(pishkhan.EInvalid, "پاسخ مرکز نامعتبر است.", "send outcome %s for %s is not a send outcome", o.State, o.ID)
 			}
-			var state, code string
-			err := read.QueryRowContext(ctx, o.ID.String()).Scan(&state, &code)
+			var code string
+			err := upd.QueryRowContext(ctx, string(o.State), o.Note, at, o.ID.String()).Scan(&code)
 			if errors.Is(err, sql.ErrNoRows) {
-				return pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "send outcome for unknown request %s", o.ID)
-			}
-			if err != nil {
-				return fmt.Errorf("read request state: %w", err)
-			}
-			if pishkhan.RequestState(state) != pishkhan.StateSending {
-				counts["skipped"]++
+				var one int
+				if err := exists.QueryRowContext(ctx, o.ID.String()).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+					return pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "send outcome for unknown request %s", o.ID)
+				} else if err != nil {
+					return fmt.Errorf("read request %s: %w", o.ID, err)
+				}
+				counts["skipped"]++ // no longer in sending: an update already moved it on
 				continue
 			}
-			if _, err := upd.ExecContext(ctx, string(o.State), o.Note, at, o.ID.String()); err != nil {
-				return fmt.Errorf("record send outcome of %s: %w", code, err)
+			if err != nil {
+				return fmt.Errorf("record send outcome of %s: %w", o.ID, err)
 			}
 			counts[o.State]++
 			if o.State == pishkhan.StateRejected || o.State == pishkhan.StateConflict {

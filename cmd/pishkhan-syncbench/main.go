@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -48,9 +49,10 @@ func main() {
 }
 
 type options struct {
-	n, batch int
-	dir      string
-	check    bool
+	n, batch   int
+	dir        string
+	check      bool
+	cpuProfile string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -61,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.batch, "batch", 200, "requests per batch in the batched drain")
 	fs.StringVar(&o.dir, "dir", os.TempDir(), "where to work (a temporary folder is made and removed inside it)")
 	fs.BoolVar(&o.check, "check", false, "exit 1 when the batched drain is under 10× the baseline")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the batched drain to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -117,11 +120,11 @@ func measure(ctx context.Context, o options, log *slog.Logger) (report, error) {
 	}
 	rep.Backlog = time.Since(start)
 	// The baseline first, then the batched drain: neither profits from a warmer cache.
-	if rep.Single, err = drain(ctx, backlog, filepath.Join(work, "single"), 1, o.n, log); err != nil {
+	if rep.Single, err = drain(ctx, backlog, filepath.Join(work, "single"), 1, o.n, log, ""); err != nil {
 		return rep, fmt.Errorf("one-per-call drain: %w", err)
 	}
 	rep.Single.Mode = "one request per call (baseline)"
-	if rep.Batched, err = drain(ctx, backlog, filepath.Join(work, "batched"), o.batch, o.n, log); err != nil {
+	if rep.Batched, err = drain(ctx, backlog, filepath.Join(work, "batched"), o.batch, o.n, log, o.cpuProfile); err != nil {
 		return rep, fmt.Errorf("batched drain: %w", err)
 	}
 	rep.Batched.Mode = fmt.Sprintf("batches of %d", o.batch)
@@ -218,7 +221,7 @@ func (c *countingConn) Write(b []byte) (int, error) {
 
 // drain copies the backlog into dir, enrols it with a fresh simulator and
 // times one Drain with the given batch size.
-func drain(ctx context.Context, backlog, dir string, batch, n int, log *slog.Logger) (result, error) {
+func drain(ctx context.Context, backlog, dir string, batch, n int, log *slog.Logger, profile string) (result, error) {
 	res := result{Batch: batch, Requests: n}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return res, err
@@ -263,11 +266,25 @@ func drain(ctx context.Context, backlog, dir string, batch, n int, log *slog.Log
 	cl.bytes.Store(0)
 	cl.conns.Store(0)
 	log.Info("draining", "requests", n, "batch", batch)
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return res, err
+		}
+	}
 	start := time.Now()
-	if err := rep.Drain(ctx); err != nil {
+	err = rep.Drain(ctx)
+	res.Elapsed = time.Since(start)
+	if profile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		return res, err
 	}
-	res.Elapsed = time.Since(start)
 	res.Bytes, res.Conns = cl.bytes.Load(), cl.conns.Load()
 	counts, err := sim.AcceptCounts(ctx)
 	if err != nil {

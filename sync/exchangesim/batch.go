@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pishkhan/pishkhan"
@@ -89,13 +90,17 @@ func (s *Sim) storeBatch(ctx context.Context, c caller, items []exchange.Item, f
 	var counts struct{ accepted, rejected, duplicates, conflicts, deferred, faultRejects, faultDefers int64 }
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		counts = struct{ accepted, rejected, duplicates, conflicts, deferred, faultRejects, faultDefers int64 }{}
+		st, err := prepareBatch(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
 		for i := range items {
 			it := &items[i]
 			res := exchange.ItemResult{ID: it.ID}
 			var status, reason, reasonFa string
 			var hash []byte
-			err := tx.QueryRowContext(ctx, "SELECT status, reason, reason_fa, body_hash FROM requests WHERE id = ?", it.ID).
-				Scan(&status, &reason, &reasonFa, &hash)
+			err := st.find.QueryRowContext(ctx, it.ID).Scan(&status, &reason, &reasonFa, &hash)
 			switch {
 			case err == nil && bytes.Equal(hash, hashes[i]):
 				res.Status, res.Original, res.Reason, res.ReasonFa = exchange.ItemDuplicate, status, reason, reasonFa
@@ -124,7 +129,7 @@ func (s *Sim) storeBatch(ctx context.Context, c caller, items []exchange.Item, f
 				res.Status = exchange.ItemAccepted
 			}
 			if res.Status == exchange.ItemAccepted || res.Status == exchange.ItemRejected {
-				if err := s.storeItem(ctx, tx, c, it, res, hashes[i], bodies[i], now); err != nil {
+				if err := s.storeItem(ctx, st, c, it, res, hashes[i], bodies[i], now); err != nil {
 					return err
 				}
 				if res.Status == exchange.ItemAccepted {
@@ -155,29 +160,88 @@ func (s *Sim) storeBatch(ctx context.Context, c caller, items []exchange.Item, f
 	return results, nil
 }
 
+// batchStmts are the statements a batch runs per item, prepared once per batch.
+type batchStmts struct {
+	tx                   *sql.Tx
+	find, insReq, insLog *sql.Stmt
+	insEvents            map[int]*sql.Stmt // by the number of events inserted at once
+}
+
+func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
+	st := batchStmts{tx: tx, insEvents: map[int]*sql.Stmt{}}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.find, "SELECT status, reason, reason_fa, body_hash FROM requests WHERE id = ?"},
+		{&st.insReq, `INSERT INTO requests(id, office, desk, key_id, status, reason, reason_fa, body_hash, body, stored_ns)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.insLog, "INSERT INTO accept_log(request_id, status, office, desk, at_ns) VALUES(?, ?, ?, ?, ?)"},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.q)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare batch statements: %w", err)
+		}
+		*p.dst = stmt
+	}
+	return &st, nil
+}
+
+func (st *batchStmts) close() {
+	for _, s := range []*sql.Stmt{st.find, st.insReq, st.insLog} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	for _, s := range st.insEvents {
+		s.Close()
+	}
+}
+
 // storeItem stores a new item with its verdict, logs it in the accept log
 // and, when it is accepted, schedules its status updates.
-func (s *Sim) storeItem(ctx context.Context, tx *sql.Tx, c caller, it *exchange.Item, res exchange.ItemResult,
+func (s *Sim) storeItem(ctx context.Context, st *batchStmts, c caller, it *exchange.Item, res exchange.ItemResult,
 	hash, body []byte, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO requests(id, office, desk, key_id, status, reason, reason_fa, body_hash, body, stored_ns)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, it.ID, c.Office, c.Desk, c.KeyID, res.Status, res.Reason, res.ReasonFa,
+	if _, err := st.insReq.ExecContext(ctx, it.ID, c.Office, c.Desk, c.KeyID, res.Status, res.Reason, res.ReasonFa,
 		hash, string(body), now.UnixNano()); err != nil {
 		return fmt.Errorf("store request %s: %w", it.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO accept_log(request_id, status, office, desk, at_ns) VALUES(?, ?, ?, ?, ?)",
-		it.ID, res.Status, c.Office, c.Desk, now.UnixNano()); err != nil {
+	if _, err := st.insLog.ExecContext(ctx, it.ID, res.Status, c.Office, c.Desk, now.UnixNano()); err != nil {
 		return fmt.Errorf("log request %s: %w", it.ID, err)
 	}
 	if res.Status != exchange.ItemAccepted {
 		return nil
 	}
-	for _, ev := range s.plan(it.ID, it.Inquiries, now) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events(request_id, office, desk, due_ns, state, note, note_fa, inquiries)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, it.ID, c.Office, c.Desk, ev.due.UnixNano(), ev.state, ev.note, ev.noteFa, ev.inquiries); err != nil {
-			return fmt.Errorf("schedule updates of %s: %w", it.ID, err)
-		}
+	evs := s.plan(it.ID, it.Inquiries, now)
+	ins, err := st.events(ctx, len(evs))
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, 8*len(evs))
+	for _, ev := range evs {
+		args = append(args, it.ID, c.Office, c.Desk, ev.due.UnixNano(), ev.state, ev.note, ev.noteFa, ev.inquiries)
+	}
+	if _, err := ins.ExecContext(ctx, args...); err != nil {
+		return fmt.Errorf("schedule updates of %s: %w", it.ID, err)
 	}
 	return nil
+}
+
+// events returns a statement that inserts n events at once, prepared once
+// per batch for each n.
+func (st *batchStmts) events(ctx context.Context, n int) (*sql.Stmt, error) {
+	if stmt := st.insEvents[n]; stmt != nil {
+		return stmt, nil
+	}
+	q := "INSERT INTO events(request_id, office, desk, due_ns, state, note, note_fa, inquiries) VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+	stmt, err := st.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare event insert: %w", err)
+	}
+	st.insEvents[n] = stmt
+	return stmt, nil
 }
 
 // businessCheck applies the exchange's rules to a new item and returns a

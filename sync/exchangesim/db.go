@@ -54,9 +54,9 @@ CREATE TABLE IF NOT EXISTS requests (
 	body_hash BLOB NOT NULL,
 	body      TEXT NOT NULL,
 	stored_ns INTEGER NOT NULL
-) WITHOUT ROWID;
+); -- a rowid table: its rows (the whole request) are too big for WITHOUT ROWID
 CREATE TABLE IF NOT EXISTS accept_log (
-	seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq        INTEGER PRIMARY KEY, -- never deleted, so no AUTOINCREMENT needed
 	request_id TEXT NOT NULL,
 	status     TEXT NOT NULL,
 	office     INTEGER NOT NULL,
@@ -69,7 +69,7 @@ BEGIN SELECT RAISE(ABORT, 'accept_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS accept_log_no_delete BEFORE DELETE ON accept_log
 BEGIN SELECT RAISE(ABORT, 'accept_log is append-only'); END;
 CREATE TABLE IF NOT EXISTS events (
-	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	id         INTEGER PRIMARY KEY, -- only orders events due at the same time
 	request_id TEXT NOT NULL,
 	office     INTEGER NOT NULL,
 	desk       INTEGER NOT NULL,

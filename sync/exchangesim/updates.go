@@ -87,16 +87,23 @@ func (s *Sim) plan(id string, inquiries []string, at time.Time) []event {
 		b, _ := json.Marshal(states) // plain strings: cannot fail
 		return string(b)
 	}
+	// The first update lists every inquiry (all pending); each later one
+	// carries only the inquiry it answers, so a request with 40 inquiries
+	// costs 40 small updates, not 40 copies of the whole list.
 	var evs []event
-	add := func(due time.Time, state, note, noteFa string) {
+	add := func(due time.Time, state, note, noteFa, inquiries string) {
 		if n := len(evs); n > 0 && !due.After(evs[n-1].due) {
 			due = evs[n-1].due.Add(time.Millisecond) // strictly in order
 		}
-		evs = append(evs, event{due: due, state: state, note: note, noteFa: noteFa, inquiries: snapshot()})
+		evs = append(evs, event{due: due, state: state, note: note, noteFa: noteFa, inquiries: inquiries})
+	}
+	one := func(q exchange.InquiryResult) string {
+		b, _ := json.Marshal([]exchange.InquiryResult{q}) // plain strings: cannot fail
+		return string(b)
 	}
 
 	start := at.Add(span(0.4, 0.6))
-	add(start, stateInProgress, "the agency has started work on the request", "رسیدگی به درخواست آغاز شد.")
+	add(start, stateInProgress, "the agency has started work on the request", "رسیدگی به درخواست آغاز شد.", snapshot())
 
 	type answer struct {
 		i      int
@@ -114,28 +121,28 @@ func (s *Sim) plan(id string, inquiries []string, at time.Time) []event {
 		q := &states[a.i]
 		if a.failed {
 			q.State, q.Answer = "failed", "استعلام ناموفق: سامانه دستگاه پاسخ نداد"
-			add(a.at, stateInProgress, "inquiry "+q.TypeID+" failed", "استعلام "+q.TypeID+" ناموفق بود.")
+			add(a.at, stateInProgress, "inquiry "+q.TypeID+" failed", "استعلام "+q.TypeID+" ناموفق بود.", one(*q))
 		} else {
 			q.State, q.Answer = "answered", a.text
-			add(a.at, stateInProgress, "inquiry "+q.TypeID+" answered", "پاسخ استعلام "+q.TypeID+" رسید.")
+			add(a.at, stateInProgress, "inquiry "+q.TypeID+" answered", "پاسخ استعلام "+q.TypeID+" رسید.", one(*q))
 		}
 		last = evs[len(evs)-1].due
 	}
 
 	switch {
 	case outcome < shareDone:
-		add(last.Add(span(0.3, 0.8)), stateDone, "the request is done", "درخواست انجام شد.")
+		add(last.Add(span(0.3, 0.8)), stateDone, "the request is done", "درخواست انجام شد.", "")
 	case outcome < shareDone+shareNeedsAction:
 		doc := documents[r.IntN(len(documents))]
 		t := last.Add(span(0.3, 0.8))
-		add(t, stateNeedsAction, "supporting documents needed: "+doc.en, "مدارک تکمیلی لازم است: "+doc.fa)
+		add(t, stateNeedsAction, "supporting documents needed: "+doc.en, "مدارک تکمیلی لازم است: "+doc.fa, "")
 		t = evs[len(evs)-1].due.Add(span(0.5, 1))
-		add(t, stateInProgress, "the documents arrived; work goes on", "مدارک تکمیلی رسید؛ رسیدگی ادامه دارد.")
+		add(t, stateInProgress, "the documents arrived; work goes on", "مدارک تکمیلی رسید؛ رسیدگی ادامه دارد.", "")
 		t = evs[len(evs)-1].due.Add(span(0.3, 0.8))
-		add(t, stateDone, "the request is done", "درخواست انجام شد.")
+		add(t, stateDone, "the request is done", "درخواست انجام شد.", "")
 	default:
 		why := refusals[r.IntN(len(refusals))]
-		add(last.Add(span(0.3, 0.8)), stateRefused, "refused: "+why.en, why.fa)
+		add(last.Add(span(0.3, 0.8)), stateRefused, "refused: "+why.en, why.fa, "")
 	}
 	return evs
 }

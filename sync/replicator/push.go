@@ -10,7 +10,12 @@ import (
 	"github.com/pishkhan/pishkhan/sync/exchange"
 )
 
-// drain sends the outbox in batches until it is empty.
+// drain sends the outbox in batches until it is empty. Two batches are in
+// flight at a time: while the exchange works on one, the desk claims the
+// next and records the answer to the one before, so the two databases work
+// side by side instead of in turn. On an error it waits for the batch still
+// in flight (which returns its own requests to the queue if it fails too)
+// and returns the first error.
 func (r *Replicator) drain(ctx context.Context, c *exchange.Client) error {
 	st, err := r.out.OutboxStats(ctx)
 	if err != nil {
@@ -20,20 +25,33 @@ func (r *Replicator) drain(ctx context.Context, c *exchange.Client) error {
 		return nil
 	}
 	r.update(func(s *Status) { s.Phase, s.Done, s.Total = PhaseSending, 0, int64(st.Pending) })
+	var inflight chan error
+	wait := func() error {
+		if inflight == nil {
+			return nil
+		}
+		err := <-inflight
+		inflight = nil
+		return err
+	}
 	for {
 		r.mu.Lock()
 		n := r.maxBatch
 		r.mu.Unlock()
 		reqs, err := r.out.ClaimOutbox(ctx, n)
 		if err != nil {
-			return fmt.Errorf("claim outbox: %w", err)
+			return errors.Join(fmt.Errorf("claim outbox: %w", err), wait())
 		}
 		if len(reqs) == 0 {
-			return nil
+			return wait()
 		}
-		if err := r.send(ctx, c, reqs); err != nil {
-			return err
+		next := make(chan error, 1)
+		go func() { next <- r.send(ctx, c, reqs) }()
+		if err := wait(); err != nil {
+			inflight = next
+			return errors.Join(err, wait())
 		}
+		inflight = next
 	}
 }
 
