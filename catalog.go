@@ -353,6 +353,11 @@ func (c *Catalog) Check() error {
 	if c.Version <= 0 {
 		return fmt.Errorf("catalog version must be positive, got %d", c.Version)
 	}
+	if len(c.SubServices) == 0 {
+		// An empty catalog would leave the desk unable to file anything: it is a
+		// broken export or a hostile answer, never a real publication.
+		return fmt.Errorf("catalog version %d has no sub-services", c.Version)
+	}
 	agencies := make(map[string]bool, len(c.Agencies))
 	for _, a := range c.Agencies {
 		if a.ID == "" || a.Name == "" {

@@ -409,6 +409,7 @@ func TestCatalogCheck(t *testing.T) {
 	breaks := map[string]func(c *Catalog){
 		"version zero":              func(c *Catalog) { c.Version = 0 },
 		"version negative":          func(c *Catalog) { c.Version = -1 },
+		"no sub-services":           func(c *Catalog) { c.SubServices = nil },
 		"agency no id":              func(c *Catalog) { c.Agencies[0].ID = "" },
 		"agency no name":            func(c *Catalog) { c.Agencies[1].Name = "" },
 		"agency duplicate":          func(c *Catalog) { c.Agencies[1].ID = "ag1" },

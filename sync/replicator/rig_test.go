@@ -62,7 +62,7 @@ func TestMain(m *testing.M) {
 
 // rig is a desk enrolled with a simulator served over loopback HTTP.
 type rig struct {
-	t   *testing.T
+	t   testing.TB
 	d   *desk.Desk
 	sim *exchangesim.Sim
 	srv *httptest.Server
@@ -97,14 +97,14 @@ func (r *rig) setFaults(f exchangesim.Faults) {
 	}
 }
 
-func testLog(t *testing.T) *slog.Logger {
+func testLog(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func newRig(t *testing.T, cfg exchangesim.Config) *rig {
+func newRig(t testing.TB, cfg exchangesim.Config) *rig {
 	t.Helper()
 	ctx := context.Background()
 	src, err := template()
