@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -126,90 +125,44 @@ func (s *DB) loadCatalog(ctx context.Context, q queryer) (*catalogCache, error) 
 	}
 }
 
-// readCatalog reads the whole installed catalog.
+// readCatalog reads the whole installed catalog (generation gen, version
+// ver) and indexes it for lookups and search.
 func readCatalog(ctx context.Context, q queryer, gen int64, ver pishkhan.CatalogVersion) (*catalogCache, error) {
 	c := &catalogCache{generation: gen, version: ver, entries: map[string]*CatalogEntry{}}
 	if gen == 0 {
 		return c, nil
 	}
-	fail := func(what string, err error) (*catalogCache, error) {
-		return nil, storageError(fmt.Errorf("read catalog %s: %w", what, err))
+	cat, err := readFullCatalog(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	agencies := map[string]pishkhan.Agency{}
-	err := each(ctx, q, "SELECT id, name, generated FROM agencies", func(r *sql.Rows) error {
-		var a pishkhan.Agency
-		var gen int
-		err := r.Scan(&a.ID, &a.Name, &gen)
-		a.Generated = gen == 1
+	if cat == nil {
+		return c, nil
+	}
+	agencies := make(map[string]pishkhan.Agency, len(cat.Agencies))
+	for _, a := range cat.Agencies {
 		agencies[a.ID] = a
-		return err
-	})
-	if err != nil {
-		return fail("agencies", err)
 	}
-	services := map[string]pishkhan.Service{}
-	err = each(ctx, q, "SELECT id, agency_id, name, licence, generated FROM services", func(r *sql.Rows) error {
-		var sv pishkhan.Service
-		var lic, gen int
-		err := r.Scan(&sv.ID, &sv.AgencyID, &sv.Name, &lic, &gen)
-		sv.Licence, sv.Generated = lic == 1, gen == 1
+	services := make(map[string]pishkhan.Service, len(cat.Services))
+	for _, sv := range cat.Services {
 		services[sv.ID] = sv
-		return err
-	})
-	if err != nil {
-		return fail("services", err)
 	}
-	inquiries := map[string]pishkhan.InquiryType{}
-	err = each(ctx, q, "SELECT id, agency_id, name FROM inquiry_types", func(r *sql.Rows) error {
-		var it pishkhan.InquiryType
-		err := r.Scan(&it.ID, &it.AgencyID, &it.Name)
+	inquiries := make(map[string]pishkhan.InquiryType, len(cat.InquiryTypes))
+	for _, it := range cat.InquiryTypes {
 		inquiries[it.ID] = it
-		return err
-	})
-	if err != nil {
-		return fail("inquiry types", err)
 	}
-	err = each(ctx, q, `SELECT id, service_id, name, fields_json, gov_fee, counter_fee, needs_approval, generated
-			FROM sub_services ORDER BY id`, func(r *sql.Rows) error {
-		e := &CatalogEntry{Version: ver}
-		ss := &e.SubService
-		var fj string
-		var gov, counter int64
-		var na, gen int
-		if err := r.Scan(&ss.ID, &ss.ServiceID, &ss.Name, &fj, &gov, &counter, &na, &gen); err != nil {
-			return err
-		}
-		ss.GovFee, ss.CounterFee, ss.NeedsApproval, ss.Generated = pishkhan.Rials(gov), pishkhan.Rials(counter), na == 1, gen == 1
-		if err := json.Unmarshal([]byte(fj), &ss.Fields); err != nil {
-			return fmt.Errorf("decode fields of %s: %w", ss.ID, err)
-		}
+	c.index = make([]searchEntry, 0, len(cat.SubServices))
+	for _, ss := range cat.SubServices { // in id order
+		e := &CatalogEntry{Version: ver, SubService: ss}
 		e.Service = services[ss.ServiceID]
 		e.Agency = agencies[e.Service.AgencyID]
+		for _, qid := range ss.Inquiries {
+			e.Inquiries = append(e.Inquiries, inquiries[qid])
+		}
 		k := searchKeys(ss.Name, e.Service.Name+" "+e.Agency.Name)
-		se := searchEntry{e: e, idLower: strings.ToLower(ss.ID), name: k.name, nameCompact: k.nameCompact,
-			search: k.search, searchCompact: k.searchCompact, nameLen: utf8.RuneCountInString(k.name)}
 		c.entries[ss.ID] = e
-		c.index = append(c.index, se)
-		return nil
-	})
-	if err != nil {
-		return fail("sub-services", err)
-	}
-	err = each(ctx, q, "SELECT sub_service_id, inquiry_type_id FROM sub_service_inquiries ORDER BY sub_service_id, position", func(r *sql.Rows) error {
-		var sid, qid string
-		if err := r.Scan(&sid, &qid); err != nil {
-			return err
-		}
-		e := c.entries[sid]
-		if e == nil {
-			return fmt.Errorf("inquiry %s of unknown sub-service %s", qid, sid)
-		}
-		e.Inquiries = append(e.Inquiries, inquiries[qid])
-		e.SubService.Inquiries = append(e.SubService.Inquiries, qid)
-		return nil
-	})
-	if err != nil {
-		return fail("inquiries", err)
+		c.index = append(c.index, searchEntry{e: e, idLower: strings.ToLower(ss.ID), name: k.name, nameCompact: k.nameCompact,
+			search: k.search, searchCompact: k.searchCompact, nameLen: utf8.RuneCountInString(k.name)})
 	}
 	return c, nil
 }
