@@ -27,9 +27,10 @@ build: deps
 vet: deps
 	$(GO) vet ./...
 
-## test: go vet, then every test with the race detector
+## test: go vet, then every test with the race detector; the short chaos run last, verbose, so it prints its figures
 test: vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -skip '^TestChaos$$' ./...
+	$(GO) test -race -count=1 -run '^TestChaos$$' -v ./sync/chaos/
 
 ## bench: intake commit vs fsync, catalog search, backlog drain vs one-per-call; numbers go to docs/benchmarks.md
 bench: deps
