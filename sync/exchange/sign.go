@@ -139,8 +139,12 @@ func ParseSignatureInput(h string) (SignatureInput, error) {
 	if strings.Join(si.Components, " ") != strings.Join(components, " ") {
 		return si, fmt.Errorf("signature input: components %q, want %q", si.Components, components)
 	}
+	params := rest[end+1:]
+	if params != "" && params[0] != ';' {
+		return si, fmt.Errorf("signature input: %q after the inner list", params)
+	}
 	seen := map[string]bool{}
-	for _, p := range strings.Split(rest[end+1:], ";")[1:] {
+	for _, p := range strings.Split(params, ";")[1:] {
 		k, v, ok := strings.Cut(p, "=")
 		if !ok || seen[k] {
 			return si, fmt.Errorf("signature input: malformed or repeated parameter %q", p)
