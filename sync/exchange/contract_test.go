@@ -285,3 +285,24 @@ func TestDeltaAppliesToTheNextVersion(t *testing.T) {
 }
 
 func pishkhanVersion(v int64) pishkhan.CatalogVersion { return pishkhan.CatalogVersion(v) }
+
+// TestDocumentNamesEverything keeps docs/exchange-api.md in step with the
+// code: every path, item status and error code is described there.
+func TestDocumentNamesEverything(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "exchange-api.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{
+		exchange.PathHealth, exchange.PathEnrol, exchange.PathBatch, exchange.PathUpdates, exchange.PathCatalog, exchange.PathDayCloses,
+		exchange.ItemAccepted, exchange.ItemDuplicate, exchange.ItemRejected, exchange.ItemConflict, exchange.ItemDeferred,
+		exchange.CodeBadRequest, exchange.CodeBadSignature, exchange.CodeReplayed, exchange.CodeUnknownKey, exchange.CodeRevoked,
+		exchange.CodeBadEnrolCode, exchange.CodeTooLarge, exchange.CodeRateLimited, exchange.CodeUnavailable, exchange.CodeInternal,
+		exchange.CodeStaleCatalog, exchange.HeaderDigest, exchange.HeaderSigInput, exchange.EnrolKeyID,
+		"in_progress", "needs_action", "done", "refused",
+	} {
+		if !strings.Contains(string(doc), name) {
+			t.Errorf("docs/exchange-api.md does not describe %q", name)
+		}
+	}
+}

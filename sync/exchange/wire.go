@@ -342,18 +342,17 @@ type ErrorDetail struct {
 
 // Error codes in ErrorDetail.Code.
 const (
-	CodeBadRequest    = "bad_request"
-	CodeBadSignature  = "bad_signature"
-	CodeReplayed      = "replayed"
-	CodeUnknownKey    = "unknown_key"
-	CodeRevoked       = "revoked"
-	CodeBadEnrolCode  = "bad_enrol_code"
-	CodeTooLarge      = "too_large"
-	CodeRateLimited   = "rate_limited"
-	CodeUnavailable   = "unavailable"
-	CodeInternal      = "internal"
-	CodeStaleCatalog  = "stale_catalog"
-	CodeUnknownCursor = "unknown_cursor"
+	CodeBadRequest   = "bad_request"
+	CodeBadSignature = "bad_signature"
+	CodeReplayed     = "replayed"
+	CodeUnknownKey   = "unknown_key"
+	CodeRevoked      = "revoked"
+	CodeBadEnrolCode = "bad_enrol_code"
+	CodeTooLarge     = "too_large"
+	CodeRateLimited  = "rate_limited"
+	CodeUnavailable  = "unavailable"
+	CodeInternal     = "internal"
+	CodeStaleCatalog = "stale_catalog"
 )
 
 // decode reads one JSON value of at most limit bytes into v, refusing

@@ -247,18 +247,17 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.
 
 // Persian messages of the error codes.
 var persianOf = map[string]string{
-	exchange.CodeBadRequest:    "درخواست نادرست است.",
-	exchange.CodeBadSignature:  "امضای درخواست معتبر نیست.",
-	exchange.CodeReplayed:      "این درخواست پیش‌تر دریافت شده است (امضای تکراری).",
-	exchange.CodeUnknownKey:    "کلید این میز در مرکز تبادل شناخته نیست؛ میز را دوباره ثبت کنید.",
-	exchange.CodeRevoked:       "کلید این میز باطل شده است؛ میز را دوباره ثبت کنید.",
-	exchange.CodeBadEnrolCode:  "کد یک‌بارمصرف نادرست، مصرف‌شده یا منقضی است.",
-	exchange.CodeTooLarge:      "حجم درخواست بیش از حد مجاز است.",
-	exchange.CodeRateLimited:   "درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.",
-	exchange.CodeUnavailable:   "مرکز تبادل موقتاً در دسترس نیست.",
-	exchange.CodeInternal:      "خطای داخلی در مرکز تبادل.",
-	exchange.CodeStaleCatalog:  "نسخه فهرست خدمات میز از نسخه منتشرشده مرکز جلوتر است.",
-	exchange.CodeUnknownCursor: "نشانگر به‌روزرسانی‌ها شناخته نیست.",
+	exchange.CodeBadRequest:   "درخواست نادرست است.",
+	exchange.CodeBadSignature: "امضای درخواست معتبر نیست.",
+	exchange.CodeReplayed:     "این درخواست پیش‌تر دریافت شده است (امضای تکراری).",
+	exchange.CodeUnknownKey:   "کلید این میز در مرکز تبادل شناخته نیست؛ میز را دوباره ثبت کنید.",
+	exchange.CodeRevoked:      "کلید این میز باطل شده است؛ میز را دوباره ثبت کنید.",
+	exchange.CodeBadEnrolCode: "کد یک‌بارمصرف نادرست، مصرف‌شده یا منقضی است.",
+	exchange.CodeTooLarge:     "حجم درخواست بیش از حد مجاز است.",
+	exchange.CodeRateLimited:  "درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.",
+	exchange.CodeUnavailable:  "مرکز تبادل موقتاً در دسترس نیست.",
+	exchange.CodeInternal:     "خطای داخلی در مرکز تبادل.",
+	exchange.CodeStaleCatalog: "نسخه فهرست خدمات میز از نسخه منتشرشده مرکز جلوتر است.",
 }
 
 func newError(status int, code, format string, args ...any) *apiError {
