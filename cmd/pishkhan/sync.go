@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -75,7 +76,12 @@ func cmdSync(e *env, args []string) error {
 		defer cancel()
 	}
 	bar := newProgressBar(e.stdout, !e.json && isTerminal(e.stdout))
-	rep, err := d.NewReplicator(ctx, replicator.Config{BatchSize: *batch, Log: e.log, OnStatus: bar.show})
+	log := e.log
+	if bar.on {
+		// The bar shows each retry; warnings on the same terminal would break its line.
+		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
+	rep, err := d.NewReplicator(ctx, replicator.Config{BatchSize: *batch, Log: log, OnStatus: bar.show})
 	if err != nil {
 		return err
 	}
@@ -245,6 +251,9 @@ func (p *progressBar) show(st replicator.Status) {
 		}
 		line = fmt.Sprintf("sending  [%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), st.Done, st.Total)
 	case replicator.PhaseCatalog:
+		if st.Done < 64<<10 {
+			return // an unchanged catalog or a small delta: nothing worth a bar
+		}
 		if st.Total > 0 {
 			filled := int(min(st.Done, st.Total) * width / st.Total)
 			line = fmt.Sprintf("catalog  [%s%s] %d/%d KB", strings.Repeat("#", filled), strings.Repeat(".", width-filled), st.Done/1024, st.Total/1024)
