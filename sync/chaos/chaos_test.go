@@ -432,7 +432,6 @@ func TestChaos(t *testing.T) {
 	summary := fmt.Sprintf("chaos: %d rounds: requests %d (reported %d), kills %d (agent %d, exchange %d), line cuts %d, drops %d of %d connections, lost %d, duplicates %d, not accepted %d",
 		rounds, len(committed), len(reported), agentKills+simKills, agentKills, simKills, cuts, ps.Drops, ps.Conns, lost, dups, notAccepted)
 	t.Log(summary)
-	fmt.Println(summary)
 	if len(committed) == 0 || len(reported) == 0 {
 		t.Fatal("nothing was filed; the test proved nothing")
 	}
