@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,30 @@ type Client struct {
 	BaseURL string       // e.g. https://exchange.example/ (the /v1 paths are added)
 	HTTP    *http.Client // nil means a client with a 30 s timeout
 	Signer  *Signer      // the desk's key; required by every call but Health and Enrol
+
+	offset atomic.Int64 // the exchange's clock minus ours, learnt from Date headers (ns)
+}
+
+// ClockOffset is how far the exchange's clock is ahead of the desk's (negative
+// when behind), as learnt from the Date headers of its answers; 0 until the
+// difference is large enough to matter (over 30 s).
+func (c *Client) ClockOffset() time.Duration { return time.Duration(c.offset.Load()) }
+
+// learnClock updates the clock offset from an answer's Date header. The
+// header has whole seconds, so differences under 30 s are left alone.
+func (c *Client) learnClock(date string, sent, received time.Time) (changed bool) {
+	server, err := http.ParseTime(date)
+	if err != nil {
+		return false
+	}
+	local := sent.Add(received.Sub(sent) / 2)
+	skew := server.Sub(local)
+	if skew > -30*time.Second && skew < 30*time.Second {
+		skew = 0
+	}
+	old := time.Duration(c.offset.Swap(int64(skew)))
+	d := skew - old
+	return d > ClockSkew/2 || d < -ClockSkew/2
 }
 
 // HTTPError is a non-2xx answer from the exchange.
@@ -90,36 +115,65 @@ func (c *Client) httpClient() *http.Client {
 
 // do sends one request and returns the answer's body reader when it is 2xx;
 // the caller closes it. signer may be nil for unsigned calls.
+// do sends one request and returns the answer when it is 2xx; the caller
+// closes its body. signer may be nil for unsigned calls. Requests are
+// signed with the desk's clock corrected by the offset learnt from the
+// exchange's Date headers, so a counter PC whose clock is wrong by more
+// than the 5-minute window still gets through: its first call is refused
+// (bad_signature), the answer's Date header teaches the offset, and the
+// call is made once more, signed afresh.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, signer *Signer) (*http.Response, error) {
 	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/") + path)
 	if err != nil {
 		return nil, fmt.Errorf("exchange address %q: %w", c.BaseURL, err)
 	}
 	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	if signer != nil {
-		if err := signer.Sign(req, body); err != nil {
-			return nil, err
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		}
-	}
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		defer resp.Body.Close()
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("Accept", "application/json")
+		base := c.clock(signer)
+		if signer != nil {
+			s := *signer
+			off := c.ClockOffset()
+			s.Now = func() time.Time { return base().Add(off) }
+			if err := s.Sign(req, body); err != nil {
+				return nil, err
+			}
+		}
+		sent := base()
+		resp, err := c.httpClient().Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		learnt := c.learnClock(resp.Header.Get("Date"), sent, base())
+		if resp.StatusCode/100 == 2 {
+			return resp, nil
+		}
 		he := &HTTPError{Status: resp.StatusCode, RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 		he.Detail = DecodeError(resp.Body)
+		resp.Body.Close()
+		if attempt == 0 && learnt && signer != nil && he.Status == http.StatusUnauthorized && he.Detail.Code == CodeBadSignature {
+			continue // our clock was off; signed again with the corrected one
+		}
 		return nil, fmt.Errorf("%s %s: %w", method, path, he)
 	}
-	return resp, nil
+}
+
+// clock is the desk's clock: the signer's when it has one (tests set it), else the system's.
+func (c *Client) clock(signer *Signer) func() time.Time {
+	switch {
+	case signer != nil && signer.Now != nil:
+		return signer.Now
+	case c.Signer != nil && c.Signer.Now != nil:
+		return c.Signer.Now
+	}
+	return time.Now
 }
 
 func (c *Client) signer() (*Signer, error) {

@@ -181,6 +181,9 @@ func (s *Sim) raiseCatalogVersion(ctx context.Context, v int64) (int64, error) {
 
 // ServeHTTP serves the /v1 protocol and the /sim admin API.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Answers carry the simulator's own clock, which tests may set: a desk
+	// learns from the Date header how far off its clock is.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/v1/"):
 		s.serveV1(w, r)

@@ -522,3 +522,27 @@ func TestUpdatesDecodedHostileAreRefused(t *testing.T) {
 		t.Errorf("cursor moved to %d on a refused page", ss.UpdatesCursor)
 	}
 }
+
+// A counter PC whose clock is 20 minutes slow (the exchange refuses
+// signatures more than 5 minutes off) still enrols and syncs: the first
+// call of each client is refused, the exchange's Date header teaches the
+// offset, and the call is signed again.
+func TestWrongDeskClockIsCorrected(t *testing.T) {
+	r := newRig(t, exchangesim.Config{Now: func() time.Time { return time.Now().Add(20 * time.Minute) }})
+	reqs := r.file(7, "")
+	rep := r.drain(fastConfig())
+	if got := r.states(); got[pishkhan.StateAccepted] != 7 {
+		t.Fatalf("states %v (status %+v)", got, rep.Status())
+	}
+	r.heldOnce(reqs)
+	c, err := r.d.ExchangeClient(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Updates(context.Background(), 0, 10); err != nil {
+		t.Fatalf("a fresh client with a slow clock: %v", err)
+	}
+	if off := c.ClockOffset(); off < 19*time.Minute || off > 21*time.Minute {
+		t.Errorf("learnt offset %s, want about 20m", off)
+	}
+}
