@@ -48,7 +48,10 @@ type Config struct {
 	Actor          string        // the audit trail's actor ["sync"]
 	Now            func() time.Time
 	Log            *slog.Logger
-	OnStatus       func(Status) // told of every change of Status (called without locks held)
+	// OnStatus is told of every change of Status, one call at a time and in
+	// order. It may call Status and SyncNow, nothing else of the replicator,
+	// and should return quickly (a window hands the value to its UI thread).
+	OnStatus func(Status)
 }
 
 func (c *Config) defaults() {
@@ -128,6 +131,7 @@ type Replicator struct {
 	client   *exchange.Client
 	identity string // the enrolment the client was made for: key id and address
 
+	notifyMu sync.Mutex // held while OnStatus runs
 	mu       sync.Mutex
 	st       Status
 	maxBatch int // learnt from 413 answers
@@ -182,7 +186,12 @@ func (r *Replicator) Status() Status {
 	return r.st
 }
 
+// update changes the status and tells OnStatus. Updates come from more
+// than one goroutine (two batches are in flight at a time); notifyMu makes
+// OnStatus see them one at a time and in the order they were made.
 func (r *Replicator) update(fn func(*Status)) {
+	r.notifyMu.Lock()
+	defer r.notifyMu.Unlock()
 	r.mu.Lock()
 	fn(&r.st)
 	st := r.st
