@@ -1,7 +1,10 @@
 // Package persian provides the Persian-language helpers shared by every part
 // of Pishkhan: digit conversion, number and money formatting, text
-// normalisation for search keys and display, and Jalali (Solar Hijri) civil
-// dates in the Asia/Tehran time zone.
+// normalisation for search keys and display, Jalali (Solar Hijri) civil
+// dates in the Asia/Tehran time zone, and text for devices without a text
+// engine: shaping to presentation forms ([Shape]) and the bidirectional
+// algorithm's visual order for right-to-left lines ([Visual], [ForDevice]),
+// held to GNU FriBidi's output by the tests.
 //
 // The package is a leaf: it imports nothing from the rest of the project and
 // is safe for concurrent use.
