@@ -10,25 +10,25 @@ type OpKind uint8
 // The commands the decoder knows: the ones Encode writes, the text-mode
 // ones a code-page receipt uses, and the status query.
 const (
-	OpInit        OpKind = iota + 1 // ESC @
-	OpMotionUnits                   // GS P x y
-	OpLeftMargin                    // GS L n (N dots)
-	OpRaster                        // GS v 0 (Bitmap)
-	OpFeedDots                      // ESC J n
-	OpFeedLines                     // ESC d n
-	OpAlign                         // ESC a n
-	OpBold                          // ESC E n
-	OpSize                          // GS ! n
-	OpCodePage                      // ESC t n
-	OpText                          // printable bytes up to a line feed (Data, without the LF)
-	OpLineFeed                      // LF
-	OpQR                            // GS ( k cn=49 fn=N, with Data for fn 80
-	OpBarcodeHeight                 // GS h n
-	OpBarcodeWidth                  // GS w n
-	OpBarcodeHRI                    // GS H n
-	OpBarcode                       // GS k m n data (N = m, Data)
-	OpCut                           // GS V m n
-	OpStatusQuery                   // DLE EOT n
+	OpInit          OpKind = iota + 1 // ESC @
+	OpMotionUnits                     // GS P x y
+	OpLeftMargin                      // GS L n (N dots)
+	OpRaster                          // GS v 0 (Bitmap)
+	OpFeedDots                        // ESC J n
+	OpFeedLines                       // ESC d n
+	OpAlign                           // ESC a n
+	OpBold                            // ESC E n
+	OpSize                            // GS ! n
+	OpCodePage                        // ESC t n
+	OpText                            // printable bytes up to a line feed (Data, without the LF)
+	OpLineFeed                        // LF
+	OpQR                              // GS ( k cn=49 fn=N, with Data for fn 80
+	OpBarcodeHeight                   // GS h n
+	OpBarcodeWidth                    // GS w n
+	OpBarcodeHRI                      // GS H n
+	OpBarcode                         // GS k m n data (N = m, Data)
+	OpCut                             // GS V m n
+	OpStatusQuery                     // DLE EOT n
 )
 
 // Op is one decoded command.

@@ -41,7 +41,7 @@ func (e *Encoder) Encode(r *Receipt) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	b.Write([]byte{esc, '@'})         // initialise
+	b.Write([]byte{esc, '@'})          // initialise
 	b.Write([]byte{gs, 'P', 203, 203}) // motion units: one dot (203 dpi heads)
 	var pending []*Bitmap
 	flush := func() {
