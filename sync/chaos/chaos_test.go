@@ -329,6 +329,25 @@ func TestChaos(t *testing.T) {
 		return []string{envRole + "=agent", envDir + "=" + deskDir, envDay + "=" + strconv.Itoa(round/roundsPerDay),
 			envSeed + "=" + strconv.FormatUint(rng.Uint64(), 10)}
 	}
+	// progress waits until the running agent has committed something since
+	// it started, so that on a slow, loaded machine a kill never lands
+	// before the agent has done any work (a run of such kills would test
+	// nothing).
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(reported)
+	}
+	startedAt := 0
+	progress := func() {
+		deadline := time.Now().Add(30 * time.Second)
+		for count() <= startedAt {
+			if time.Now().After(deadline) {
+				t.Fatalf("the agent committed nothing in 30 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	agent := start(t, agentEnv(0), onOK, false)
 	proxy.SetDropRate(0.3, 64<<10)
 	var agentKills, simKills, cuts int
@@ -340,19 +359,23 @@ func TestChaos(t *testing.T) {
 		}
 		switch x := rng.IntN(10); {
 		case x < 5:
+			progress()
 			agent.kill(t)
 			agentKills++
+			startedAt = count()
 			agent = start(t, agentEnv(round+1), onOK, false)
 		case x < 8:
 			sim.kill(t)
 			simKills++
 			sim = start(t, simEnv(), nil, true)
 		case x < 9:
+			progress()
 			agent.kill(t)
 			sim.kill(t)
 			agentKills++
 			simKills++
 			sim = start(t, simEnv(), nil, true)
+			startedAt = count()
 			agent = start(t, agentEnv(round+1), onOK, false)
 		default:
 			proxy.CutAll()
