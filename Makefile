@@ -34,7 +34,7 @@ test: vet
 
 ## bench: intake commit vs fsync, catalog search, backlog drain vs one-per-call; numbers go to docs/benchmarks.md
 bench: deps
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/ ./devices/...
 	$(GO) run ./cmd/pishkhan-bench
 	$(GO) run ./cmd/pishkhan-syncbench
 
