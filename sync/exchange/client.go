@@ -100,6 +100,8 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 			n = 3600
 		}
 		d = time.Duration(n) * time.Second
+	} else if allDigits(v) {
+		d = time.Hour // more seconds than an int64 holds: still a delay, capped
 	} else if t, err := http.ParseTime(v); err == nil {
 		d = t.Sub(now)
 	}
@@ -155,7 +157,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if resp.StatusCode/100 == 2 {
 			return resp, nil
 		}
-		he := &HTTPError{Status: resp.StatusCode, RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		// An HTTP-date Retry-After is on the exchange's clock: read it against ours corrected.
+		he := &HTTPError{Status: resp.StatusCode, RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"), base().Add(c.ClockOffset()))}
 		he.Detail = DecodeError(resp.Body)
 		resp.Body.Close()
 		if attempt == 0 && learnt && signer != nil && he.Status == http.StatusUnauthorized && he.Detail.Code == CodeBadSignature {
@@ -196,6 +199,9 @@ func (c *Client) Health(ctx context.Context) (Health, error) {
 // Enrol registers key's public half for the desk with a one-time code.
 // The request is signed with key itself.
 func (c *Client) Enrol(ctx context.Context, officeCode, deskNumber int, oneTimeCode string, key ed25519.PrivateKey) (EnrolResponse, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return EnrolResponse{}, errors.New("enrol: no usable desk key")
+	}
 	body, err := json.Marshal(EnrolRequest{OfficeCode: officeCode, DeskNumber: deskNumber, OneTimeCode: oneTimeCode,
 		PublicKey: key.Public().(ed25519.PublicKey)})
 	if err != nil {

@@ -3,7 +3,10 @@ package exchange_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -174,23 +177,56 @@ func TestKeyFile(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 	if runtime.GOOS != "windows" {
-		os.Chmod(path, 0o644)
-		if _, err := exchange.LoadKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
-			t.Errorf("a world-readable key was loaded: %v", err)
+		for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o660, 0o602, 0o620} {
+			if err := os.Chmod(path, mode); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := exchange.LoadKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+				t.Errorf("a key file of mode %v was loaded: %v", mode, err)
+			}
 		}
-		os.Chmod(path, 0o600)
+		if err := os.Chmod(path, 0o400); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := exchange.LoadKey(path); err != nil || !got.Equal(key) {
+			t.Errorf("a read-only key file (0400): %v", err)
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	os.WriteFile(path, []byte("not a key"), 0o600)
-	if _, err := exchange.LoadKey(path); err == nil {
-		t.Error("garbage loaded as a key")
-	}
-	// A PKCS#8 key of another kind is refused.
+	// Garbage, a PEM block of another type, a PKCS#8 key of another kind,
+	// and a truncated key are refused, each with a message.
 	_, edOther, _ := ed25519.GenerateKey(nil)
-	der, _ := x509.MarshalPKCS8PrivateKey(edOther)
-	der[len(der)-40] ^= 0xff // still parses? then it is another key: fine; a corrupt one must not load as ours
-	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: der}), 0o600)
-	if _, err := exchange.LoadKey(path); err == nil {
-		t.Error("a PEM block of another type was loaded")
+	edDER, err := x509.MarshalPKCS8PrivateKey(edOther)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecDER, err := x509.MarshalPKCS8PrivateKey(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"garbage":             {[]byte("not a key"), "not a PEM private key"},
+		"empty":               {nil, "not a PEM private key"},
+		"another block type":  {pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: edDER}), "not a PEM private key"},
+		"a public key":        {pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: edDER}), "not a PEM private key"},
+		"an ECDSA PKCS#8 key": {pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER}), "not an Ed25519 key"},
+		"a truncated key":     {pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: edDER[:len(edDER)-5]}), "load desk key"},
+	} {
+		if err := os.WriteFile(path, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if k, err := exchange.LoadKey(path); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: loaded %x, %v (want %q)", name, k, err, c.want)
+		}
 	}
 	// Saving again replaces the key whole.
 	key2 := newKey(t)
@@ -209,8 +245,15 @@ func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
 		"": 0, "7": 7 * time.Second, "0": 0, "-3": 0, "soon": 0, "999999": time.Hour,
-		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
-		now.Add(-time.Minute).Format(http.TimeFormat):     0,
+		" 12 ": 12 * time.Second, "3600": time.Hour, "3601": time.Hour, "1.5": 0, "1e3": 0, "0x10": 0, "12 s": 0,
+		"99999999999999999999": time.Hour, "-99999999999999999999": 0,
+		now.Add(90 * time.Second).Format(http.TimeFormat):             90 * time.Second,
+		now.Add(-time.Minute).Format(http.TimeFormat):                 0,
+		now.Add(3 * time.Hour).Format(http.TimeFormat):                time.Hour,
+		now.Add(90 * time.Second).Format(time.RFC850):                 90 * time.Second,
+		now.Add(90 * time.Second).Format(time.ANSIC):                  90 * time.Second,
+		now.Add(90 * time.Second).Format(time.RFC3339):                0, // not an HTTP date
+		strings.Replace(now.Format(http.TimeFormat), "GMT", "XYZ", 1): 0,
 	} {
 		if got := exchange.ParseRetryAfter(v, now); got != want {
 			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
@@ -233,6 +276,13 @@ func TestHTTPErrorClasses(t *testing.T) {
 		{501, "", false, false, false},
 		{413, exchange.CodeTooLarge, false, false, true},
 		{400, exchange.CodeBadRequest, false, false, false},
+		{400, exchange.CodeStaleCatalog, false, false, false},
+		{401, exchange.CodeUnknownKey, true, false, false},
+		{403, exchange.CodeBadEnrolCode, true, false, false},
+		{408, "", false, true, false},
+		{502, "", false, true, false},
+		{504, "", false, true, false},
+		{404, exchange.CodeBadRequest, false, false, false},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "2")
@@ -299,7 +349,10 @@ func TestDocumentNamesEverything(t *testing.T) {
 		exchange.CodeBadRequest, exchange.CodeBadSignature, exchange.CodeReplayed, exchange.CodeUnknownKey, exchange.CodeRevoked,
 		exchange.CodeBadEnrolCode, exchange.CodeTooLarge, exchange.CodeRateLimited, exchange.CodeUnavailable, exchange.CodeInternal,
 		exchange.CodeStaleCatalog, exchange.HeaderDigest, exchange.HeaderSigInput, exchange.EnrolKeyID,
-		"in_progress", "needs_action", "done", "refused",
+		"in_progress", "needs_action", "done", "refused", "pending", "answered", "failed",
+		exchange.HeaderSig + ":", "sig1=", "@signature-params", "Retry-After", "`Date`", "desk.key", "0600", "PKCS#8",
+		"ClockSkew", "NonceWindow", "MaxBatchItems", "MaxUpdates", "MaxRequestBytes", "MaxResponseBytes", "MaxReasonLen", "MaxAnswerLen", "MaxFieldLen",
+		"after=", "limit=", "since=", `"full"`, `"deleted"`, `"original"`, `"reason_fa"`, `"next"`, `"more"`,
 	} {
 		if !strings.Contains(string(doc), name) {
 			t.Errorf("docs/exchange-api.md does not describe %q", name)

@@ -111,7 +111,9 @@ type SignatureInput struct {
 }
 
 // ParseSignatureInput parses a Signature-Input header of this profile. It
-// refuses other labels, other components, missing or repeated parameters.
+// refuses other labels, other components, missing or repeated parameters,
+// and values written other than as the signer writes them (a string with a
+// backslash escape, an integer with a sign).
 func ParseSignatureInput(h string) (SignatureInput, error) {
 	var si SignatureInput
 	rest, ok := strings.CutPrefix(h, "sig1=")
@@ -131,7 +133,7 @@ func ParseSignatureInput(h string) (SignatureInput, error) {
 	}
 	for _, c := range strings.Fields(rest[1:end]) {
 		u, err := strconv.Unquote(c)
-		if err != nil || !strings.HasPrefix(c, `"`) {
+		if err != nil || c != `"`+u+`"` {
 			return si, fmt.Errorf("signature input: component %s is not a quoted string", c)
 		}
 		si.Components = append(si.Components, u)
@@ -153,13 +155,13 @@ func ParseSignatureInput(h string) (SignatureInput, error) {
 		switch k {
 		case "created":
 			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n <= 0 {
+			if err != nil || n <= 0 || !allDigits(v) {
 				return si, fmt.Errorf("signature input: created %q", v)
 			}
 			si.Created = n
 		case "nonce", "keyid", "alg":
 			s, err := strconv.Unquote(v)
-			if err != nil || !strings.HasPrefix(v, `"`) || s == "" || !printableASCII(s) {
+			if err != nil || v != `"`+s+`"` || s == "" || !printableASCII(s) {
 				return si, fmt.Errorf("signature input: %s must be a quoted token", k)
 			}
 			switch k {

@@ -252,6 +252,7 @@ type Deletions struct {
 
 // Apply returns the catalog that the delta makes of base, checked for
 // integrity. base must be at version d.Base (nil when d.Full). base is not modified.
+// A delta that lists an id twice, or both upserts and deletes it, is refused.
 func (d *CatalogDelta) Apply(base *pishkhan.Catalog) (*pishkhan.Catalog, error) {
 	out := &pishkhan.Catalog{Version: pishkhan.CatalogVersion(d.Version)}
 	if !d.Full {
@@ -261,6 +262,18 @@ func (d *CatalogDelta) Apply(base *pishkhan.Catalog) (*pishkhan.Catalog, error) 
 				have = int64(base.Version)
 			}
 			return nil, fmt.Errorf("catalog delta is from version %d but the desk has version %d", d.Base, have)
+		}
+		// An id listed twice (two upserts, or an upsert and a deletion) has no
+		// single meaning; merge would pick one silently.
+		for _, err := range []error{
+			distinct("agency", d.Agencies, d.Deleted.Agencies, func(a pishkhan.Agency) string { return a.ID }),
+			distinct("service", d.Services, d.Deleted.Services, func(a pishkhan.Service) string { return a.ID }),
+			distinct("sub-service", d.SubServices, d.Deleted.SubServices, func(a pishkhan.SubService) string { return a.ID }),
+			distinct("inquiry type", d.InquiryTypes, d.Deleted.InquiryTypes, func(a pishkhan.InquiryType) string { return a.ID }),
+		} {
+			if err != nil {
+				return nil, fmt.Errorf("catalog delta to version %d: %w", d.Version, err)
+			}
 		}
 		out.Agencies = merge(base.Agencies, d.Agencies, d.Deleted.Agencies, func(a pishkhan.Agency) string { return a.ID })
 		out.Services = merge(base.Services, d.Services, d.Deleted.Services, func(a pishkhan.Service) string { return a.ID })
@@ -273,6 +286,23 @@ func (d *CatalogDelta) Apply(base *pishkhan.Catalog) (*pishkhan.Catalog, error) 
 		return nil, fmt.Errorf("catalog version %d after the delta: %w", d.Version, err)
 	}
 	return out, nil
+}
+
+// distinct refuses an id that a delta upserts or deletes more than once,
+// or both upserts and deletes.
+func distinct[T any](kind string, upserts []T, deleted []string, id func(T) string) error {
+	seen := make(map[string]bool, len(upserts)+len(deleted))
+	ids := make([]string, 0, len(upserts)+len(deleted))
+	for _, u := range upserts {
+		ids = append(ids, id(u))
+	}
+	for _, k := range append(ids, deleted...) {
+		if seen[k] {
+			return fmt.Errorf("%s %q is listed twice", kind, k)
+		}
+		seen[k] = true
+	}
+	return nil
 }
 
 // merge replaces or appends the upserts in base's order and drops the

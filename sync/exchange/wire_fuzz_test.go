@@ -2,10 +2,20 @@ package exchange_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/democatalog"
@@ -39,7 +49,7 @@ func roundTrip[T any](t *testing.T, v T, dec func([]byte) (T, error)) {
 }
 
 // normal compares values by their JSON (nil and empty slices alike).
-func normal(t *testing.T, v any) string {
+func normal(t testing.TB, v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +68,7 @@ func FuzzWireHealth(f *testing.F) {
 		if h.Status == "" || h.APIVersion <= 0 || h.CatalogVersion < 0 {
 			t.Fatalf("accepted %+v", h)
 		}
+		roundTrip(t, h, func(b []byte) (exchange.Health, error) { return exchange.DecodeHealth(bytes.NewReader(b)) })
 	})
 }
 
@@ -152,36 +163,125 @@ func FuzzWireUpdates(f *testing.F) {
 }
 
 func FuzzWireCatalogDelta(f *testing.F) {
-	v1 := democatalog.Version1()
+	v1, pristine := democatalog.Generate(1), democatalog.Generate(1)
+	demo, err := demoDelta(v1, 3, 2)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(int64(1), demo) // part of the real delta from 1 to 2 of the demo catalog
 	f.Add(int64(1), `{"base":1,"version":1}`)
 	f.Add(int64(1), `{"base":1,"version":2,"sub_services":[{"id":"ss-0001","service_id":"sv-0001","name":"x","fields":[],"gov_fee":1,"counter_fee":2}],"deleted":{"sub_services":["ss-0002"]}}`)
 	f.Add(int64(0), `{"base":0,"version":1,"full":true,"agencies":[{"id":"a","name":"b"}],"services":[{"id":"s","agency_id":"a","name":"c"}],"sub_services":[{"id":"ss","service_id":"s","name":"d","fields":[]}]}`)
 	f.Add(int64(1), `{"base":1,"version":2,"deleted":{"agencies":["ag-001"]}}`)
+	f.Add(int64(1), `{"base":1,"version":2,"agencies":[{"id":"ag-900","name":"x"},{"id":"ag-900","name":"y"}]}`)
+	f.Add(int64(3), `{"base":3,"version":4,"services":[{"id":"sv-0001","agency_id":"ag-001","name":"z"}]}`)
 	f.Fuzz(func(t *testing.T, since int64, s string) {
 		d, err := exchange.DecodeCatalogDelta(strings.NewReader(s), since)
 		if err != nil {
 			return
 		}
-		if d.Version < since || (!d.Full && d.Base != since) || d.Version <= 0 {
+		if d.Version < since || (!d.Full && d.Base != since) || (d.Full && d.Base != 0) || d.Version <= 0 {
 			t.Fatalf("accepted delta %d→%d for since %d", d.Base, d.Version, since)
 		}
-		base := v1
-		if d.Full {
-			base = nil
-		} else if since != 1 {
+		roundTrip(t, d, func(b []byte) (exchange.CatalogDelta, error) {
+			return exchange.DecodeCatalogDelta(bytes.NewReader(b), since)
+		})
+		// Whatever the delta, applying it to version 1 gives an error or a
+		// checked catalog at the delta's version, and never touches version 1.
+		cat, err := d.Apply(v1)
+		if err != nil {
 			return
 		}
-		before := normal(t, v1)
-		cat, err := d.Apply(base)
-		if normal(t, v1) != before {
+		if !d.Full && d.Base != 1 {
+			t.Fatalf("a delta from %d applied to version 1", d.Base)
+		}
+		if err := cat.Check(); err != nil || int64(cat.Version) != d.Version {
+			t.Fatalf("Apply returned an unchecked catalog: %v", err)
+		}
+		if !sameCatalog(v1, pristine) {
 			t.Fatal("Apply modified its base catalog")
 		}
-		if err == nil {
-			if err := cat.Check(); err != nil || int64(cat.Version) != d.Version {
-				t.Fatalf("Apply returned an unchecked catalog: %v", err)
-			}
+		if !d.Full {
+			// Every upsert is in the result as sent, every deleted id is gone.
+			upserted(t, cat.Agencies, d.Agencies, d.Deleted.Agencies, func(a pishkhan.Agency) string { return a.ID })
+			upserted(t, cat.Services, d.Services, d.Deleted.Services, func(a pishkhan.Service) string { return a.ID })
+			upserted(t, cat.SubServices, d.SubServices, d.Deleted.SubServices, func(a pishkhan.SubService) string { return a.ID })
+			upserted(t, cat.InquiryTypes, d.InquiryTypes, d.Deleted.InquiryTypes, func(a pishkhan.InquiryType) string { return a.ID })
 		}
 	})
+}
+
+func upserted[T any](t *testing.T, result, upserts []T, deleted []string, id func(T) string) {
+	t.Helper()
+	have := make(map[string]string, len(result))
+	for _, e := range result {
+		have[id(e)] = normal(t, e)
+	}
+	for _, u := range upserts {
+		if got, ok := have[id(u)]; !ok || got != normal(t, u) {
+			t.Fatalf("upsert %s is not in the result as sent: %s", normal(t, u), got)
+		}
+	}
+	for _, k := range deleted {
+		if _, ok := have[k]; ok {
+			t.Fatalf("deleted %q is still in the result", k)
+		}
+	}
+}
+
+// sameCatalog compares the ids, names, references and fees of two catalogs:
+// a cheap stand-in for reflect.DeepEqual, which is too slow for a fuzz loop.
+func sameCatalog(a, b *pishkhan.Catalog) bool {
+	if a.Version != b.Version || len(a.Agencies) != len(b.Agencies) || len(a.Services) != len(b.Services) ||
+		len(a.SubServices) != len(b.SubServices) || len(a.InquiryTypes) != len(b.InquiryTypes) {
+		return false
+	}
+	for i := range a.Agencies {
+		if a.Agencies[i] != b.Agencies[i] {
+			return false
+		}
+	}
+	for i := range a.Services {
+		if a.Services[i] != b.Services[i] {
+			return false
+		}
+	}
+	for i := range a.InquiryTypes {
+		if a.InquiryTypes[i] != b.InquiryTypes[i] {
+			return false
+		}
+	}
+	for i := range a.SubServices {
+		x, y := &a.SubServices[i], &b.SubServices[i]
+		if x.ID != y.ID || x.ServiceID != y.ServiceID || x.Name != y.Name || x.GovFee != y.GovFee || x.CounterFee != y.CounterFee ||
+			len(x.Fields) != len(y.Fields) || len(x.Inquiries) != len(y.Inquiries) {
+			return false
+		}
+	}
+	return true
+}
+
+// demoDelta is the delta from version 1 to 2 of the demo catalog as JSON,
+// built from democatalog.Changes the way the exchange publishes it, cut to
+// its first raised and retired sub-services (a small seed mutates faster).
+func demoDelta(v1 *pishkhan.Catalog, raised, retired int) (string, error) {
+	ch := democatalog.Changes(2)
+	if len(ch.Raised) < raised || len(ch.Retired) < retired {
+		return "", fmt.Errorf("version 2 raises %d and retires %d sub-services", len(ch.Raised), len(ch.Retired))
+	}
+	up := map[string]bool{}
+	for _, id := range ch.Raised[:raised] {
+		up[id] = true
+	}
+	d := exchange.CatalogDelta{Base: 1, Version: 2, Deleted: exchange.Deletions{SubServices: ch.Retired[:retired]}}
+	for _, ss := range v1.SubServices {
+		if up[ss.ID] {
+			ss.GovFee = democatalog.RaiseGovFee(ss.GovFee)
+			d.SubServices = append(d.SubServices, ss)
+		}
+	}
+	b, err := json.Marshal(d)
+	return string(b), err
 }
 
 func FuzzWireBatchRequest(f *testing.F) {
@@ -221,28 +321,52 @@ func FuzzWireEnrolRequest(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(e.PublicKey) != 32 || e.OfficeCode < 1 || e.OfficeCode > 99999 || e.DeskNumber < 1 || e.DeskNumber > 99 || e.OneTimeCode == "" {
+		if len(e.PublicKey) != 32 || e.OfficeCode < 1 || e.OfficeCode > 99999 || e.DeskNumber < 1 || e.DeskNumber > 99 ||
+			e.OneTimeCode == "" || len(e.OneTimeCode) > 64 {
 			t.Fatalf("accepted %+v", e)
 		}
+		roundTrip(t, e, func(b []byte) (exchange.EnrolRequest, error) { return exchange.DecodeEnrolRequest(bytes.NewReader(b)) })
 	})
 }
 
 func FuzzWireDayClose(f *testing.F) {
 	f.Add(`{"day":"1405/09/07","requests":6,"expected_cash":100,"counted_cash":100,"card_total":5,"closed_by":"modir","closed_at":"2026-11-28T18:00:00Z"}`)
+	f.Add(`{"day":"1405/09/07","requests":0,"expected_cash":0,"counted_cash":0,"card_total":0,"closed_by":"m","closed_at":"2026-11-28T18:00:00+03:30","note":"کسری\n۵۰۰"}`)
+	f.Add(`{"day":"1405/09/07","requests":-1,"closed_by":"m"}`)
 	f.Add(`{"status":"accepted"}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		if d, err := exchange.DecodeDayClose(strings.NewReader(s)); err == nil {
-			if len(d.Day) != 10 || d.Requests < 0 || d.ExpectedCash < 0 || d.CountedCash < 0 || d.CardTotal < 0 || d.ClosedBy == "" {
-				t.Fatalf("accepted %+v", d)
-			}
+		d, err := exchange.DecodeDayClose(strings.NewReader(s))
+		if err != nil {
+			return
 		}
-		if r, err := exchange.DecodeDayCloseResponse(strings.NewReader(s)); err == nil {
-			switch r.Status {
-			case exchange.ItemAccepted, exchange.ItemDuplicate, exchange.ItemConflict:
-			default:
-				t.Fatalf("accepted status %q", r.Status)
-			}
+		if len(d.Day) != 10 || d.Requests < 0 || d.ExpectedCash < 0 || d.CountedCash < 0 || d.CardTotal < 0 || d.ClosedBy == "" {
+			t.Fatalf("accepted %+v", d)
 		}
+		roundTrip(t, d, func(b []byte) (exchange.DayClose, error) { return exchange.DecodeDayClose(bytes.NewReader(b)) })
+	})
+}
+
+func FuzzWireDayCloseResponse(f *testing.F) {
+	f.Add(`{"status":"accepted"}`)
+	f.Add(`{"status":"duplicate"}`)
+	f.Add(`{"status":"conflict","reason":"روز با ارقام دیگری بسته شده است."}`)
+	f.Add(`{"status":"rejected","reason":"\u0007"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := exchange.DecodeDayCloseResponse(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		switch r.Status {
+		case exchange.ItemAccepted, exchange.ItemDuplicate, exchange.ItemConflict:
+		default:
+			t.Fatalf("accepted status %q", r.Status)
+		}
+		if !utf8.ValidString(r.Reason) || strings.ContainsAny(r.Reason, "\x00\x07\x1b\r\t\u0085") || utf8.RuneCountInString(r.Reason) > exchange.MaxReasonLen {
+			t.Fatalf("accepted reason %q", r.Reason)
+		}
+		roundTrip(t, r, func(b []byte) (exchange.DayCloseResponse, error) {
+			return exchange.DecodeDayCloseResponse(bytes.NewReader(b))
+		})
 	})
 }
 
@@ -252,8 +376,19 @@ func FuzzWireError(f *testing.F) {
 	f.Add(`<html>`)
 	f.Fuzz(func(t *testing.T, s string) {
 		e := exchange.DecodeError(strings.NewReader(s))
-		if strings.ContainsAny(e.Code, " \"\\\n") || strings.ContainsAny(e.Message+e.MessageFa, "\x00\x07\x1b\r") {
+		if strings.ContainsAny(e.Code, " \"\\\n") || strings.ContainsAny(e.Message+e.MessageFa, "\x00\x07\x1b\r") || len(e.Code) > 64 {
 			t.Fatalf("accepted %+v", e)
+		}
+		if e == (exchange.ErrorDetail{}) {
+			return
+		}
+		// What the desk shows and logs survives being passed on.
+		b, err := json.Marshal(exchange.ErrorBody{Error: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again := exchange.DecodeError(bytes.NewReader(b)); again != e {
+			t.Fatalf("round trip changed %+v into %+v", e, again)
 		}
 	})
 }
@@ -267,9 +402,83 @@ func FuzzWireSignatureInput(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if si.Alg != "ed25519" || si.Created <= 0 || si.KeyID == "" || len(si.Nonce) < 16 ||
+		if si.Alg != "ed25519" || si.Created <= 0 || si.KeyID == "" || len(si.Nonce) < 16 || len(si.Nonce) > 64 || len(si.KeyID) > 64 ||
 			strings.Join(si.Components, " ") != `@method @path @query content-digest` {
 			t.Fatalf("accepted %+v from %q", si, h)
 		}
+		// What is signed is the header as written, and it is written the one way the signer writes it.
+		if "sig1="+si.Params != h || strings.Contains(h, "\\") {
+			t.Fatalf("accepted %q (params %q)", h, si.Params)
+		}
+		canonical := `sig1=("@method" "@path" "@query" "content-digest");created=` + strconv.FormatInt(si.Created, 10) +
+			`;nonce="` + si.Nonce + `";keyid="` + si.KeyID + `";alg="ed25519"`
+		again, err := exchange.ParseSignatureInput(canonical)
+		if err != nil || again.Created != si.Created || again.Nonce != si.Nonce || again.KeyID != si.KeyID {
+			t.Fatalf("%q parsed as %+v, but its canonical form %q as %+v, %v", h, si, canonical, again, err)
+		}
+		// The same parameters, each written as the signer writes it, in any order.
+		paramSet := func(h string) string {
+			ps := strings.Split(h[strings.IndexByte(h, ')')+1:], ";")
+			slices.Sort(ps)
+			return strings.Join(ps, ";")
+		}
+		if paramSet(h) != paramSet(canonical) {
+			t.Fatalf("accepted %q, which the signer would write %q", h, canonical)
+		}
+	})
+}
+
+// FuzzWireVerify fuzzes a signed request: its method, path, query, body and
+// the three headers. Verify must never panic, must refuse with a
+// VerifyError, and may accept only the request that was signed.
+func FuzzWireVerify(f *testing.F) {
+	seed, _ := hex.DecodeString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+	key := ed25519.NewKeyFromSeed(seed)
+	pub := key.Public().(ed25519.PublicKey)
+	type signed struct{ method, path, query, body, digest, input, sig string }
+	var origs []signed
+	for _, r := range []struct{ method, target, body string }{
+		{"GET", exchange.PathUpdates + "?after=41&limit=500", ""},
+		{"POST", exchange.PathBatch, `{"items":[]}`},
+		{"GET", exchange.PathCatalog + "?since=0", ""},
+		{"POST", exchange.PathEnrol + "?x=%20y", "\x00\xff"},
+	} {
+		req, err := http.NewRequest(r.method, "http://exchange.test"+r.target, nil)
+		if err != nil {
+			f.Fatal(err)
+		}
+		s := &exchange.Signer{KeyID: "k-12345-3-1", Key: key, Now: func() time.Time { return time.Unix(1764324000, 0) },
+			Rand: bytes.NewReader(bytes.Repeat([]byte{byte(len(origs))}, 16))}
+		if err := s.Sign(req, []byte(r.body)); err != nil {
+			f.Fatal(err)
+		}
+		o := signed{r.method, req.URL.EscapedPath(), req.URL.RawQuery, r.body,
+			req.Header.Get(exchange.HeaderDigest), req.Header.Get(exchange.HeaderSigInput), req.Header.Get(exchange.HeaderSig)}
+		origs = append(origs, o)
+		f.Add(o.method, o.path, o.query, o.body, o.digest, o.input, o.sig)
+	}
+	f.Add("GET", "/v1/updates", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, method, path, query, body, digest, input, sig string) {
+		req := &http.Request{Method: method, URL: &url.URL{Path: path, RawQuery: query}, Header: http.Header{}}
+		req.Header.Set(exchange.HeaderDigest, digest)
+		req.Header.Set(exchange.HeaderSigInput, input)
+		req.Header.Set(exchange.HeaderSig, sig)
+		v, err := exchange.Verify(req, []byte(body), pub)
+		if err != nil {
+			var ve *exchange.VerifyError
+			if !errors.As(err, &ve) || (ve.Code != exchange.CodeBadSignature && ve.Code != exchange.CodeUnknownKey) {
+				t.Fatalf("refused with %T %v", err, err)
+			}
+			return
+		}
+		for _, o := range origs {
+			if method == o.method && req.URL.EscapedPath() == o.path && query == o.query && body == o.body && input == o.input {
+				if v.KeyID != "k-12345-3-1" || v.Created.Unix() != 1764324000 {
+					t.Fatalf("verified as %+v", v)
+				}
+				return
+			}
+		}
+		t.Fatalf("verified a request that was never signed: %s %s ? %q body %q input %q", method, path, query, body, input)
 	})
 }
