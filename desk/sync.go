@@ -187,26 +187,23 @@ func (d *Desk) SetOfflineLimits(ctx context.Context, l pishkhan.OfflineLimits, a
 // the hard limit. A retry of a request already filed (same id) is let
 // through: filing it again writes nothing.
 func (d *Desk) checkOffline(ctx context.Context, id pishkhan.ID) error {
-	st, err := d.Store.SyncState(ctx)
+	limits, oldest, err := d.Store.OfflineCheck(ctx)
 	if err != nil {
 		return err
 	}
-	ob, err := d.Store.OutboxStats(ctx)
-	if err != nil {
-		return err
-	}
-	if st.Limits.Level(ob, d.Now()) != pishkhan.OfflineRefuse {
+	// Level looks only at the oldest time when there is one; Pending just says there is.
+	if limits.Level(pishkhan.OutboxStats{Pending: 1, Oldest: oldest}, d.Now()) != pishkhan.OfflineRefuse {
 		return nil
 	}
 	if _, err := d.Store.RequestByID(ctx, id); err == nil {
 		return nil
 	}
-	age := d.Now().Sub(ob.Oldest)
+	age := d.Now().Sub(oldest)
 	return pishkhan.Errorf(pishkhan.ELimit,
 		fmt.Sprintf("%s است که درخواست‌ها به مرکز ارسال نشده‌اند (بیش از حد مجاز %s)؛ تا برقراری ارتباط و ارسال آن‌ها، پذیرش درخواست تازه ممکن نیست.",
-			PersianDuration(age), PersianDuration(st.Limits.RefuseAfter)),
+			PersianDuration(age), PersianDuration(limits.RefuseAfter)),
 		"the oldest unsent request is %s old, past the offline limit of %s; new intake is refused until the outbox drains",
-		age.Round(time.Minute), st.Limits.RefuseAfter)
+		age.Round(time.Minute), limits.RefuseAfter)
 }
 
 // PersianDuration writes a duration for a clerk: «۳ روز و ۴ ساعت», «۲۵ دقیقه».

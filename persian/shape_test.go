@@ -2,6 +2,7 @@ package persian_test
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os/exec"
 	"slices"
@@ -125,20 +126,34 @@ func randomLines(n int) []string {
 	return out
 }
 
-func TestDeviceTextMatchesFribidi(t *testing.T) {
-	lines := append(corpus(), randomLines(3000)...)
+// mismatch is a line whose ForDevice differs from fribidi's.
+type mismatch struct{ in, got, want string }
+
+func (m mismatch) String() string {
+	return fmt.Sprintf("ForDevice(%q)\n got %q\nwant %q", m.in, m.got, m.want)
+}
+
+// againstFribidi returns the lines on which ForDevice and fribidi differ.
+func againstFribidi(t *testing.T, lines []string) []mismatch {
+	t.Helper()
 	want := fribidi(t, lines)
-	bad := 0
+	var out []mismatch
 	for i, l := range lines {
 		if got := persian.ForDevice(l); got != want[i] {
-			bad++
-			if bad <= 20 {
-				t.Errorf("ForDevice(%q)\n got %q\nwant %q", l, got, want[i])
-			}
+			out = append(out, mismatch{l, got, want[i]})
 		}
 	}
-	if bad > 0 {
-		t.Errorf("%d of %d lines differ from fribidi", bad, len(lines))
+	return out
+}
+
+func TestDeviceTextMatchesFribidi(t *testing.T) {
+	lines := append(corpus(), randomLines(3000)...)
+	bad := againstFribidi(t, lines)
+	for _, m := range bad[:min(len(bad), 20)] {
+		t.Error(m)
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d of %d lines differ from fribidi", len(bad), len(lines))
 	}
 }
 

@@ -1,6 +1,7 @@
 package persian
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -384,12 +385,7 @@ func bracketPairs(rs []rune, t []bidi.Class, live func(int) bool) [][2]int {
 			}
 		}
 	}
-	// Sorted by the opening bracket's position.
-	for i := 1; i < len(pairs); i++ {
-		for j := i; j > 0 && pairs[j][0] < pairs[j-1][0]; j-- {
-			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
-		}
-	}
+	slices.SortFunc(pairs, func(a, b [2]int) int { return a[0] - b[0] }) // by the opening bracket
 	return pairs
 }
 

@@ -72,6 +72,26 @@ func (s *DB) SetOfflineLimits(ctx context.Context, l pishkhan.OfflineLimits, act
 	})
 }
 
+// OfflineCheck returns what intake needs to apply the offline limits: the
+// limits and the intake time of the oldest unsent request (zero when none).
+// It is one query that reads the minimum off the outbox index, so its cost
+// does not grow with the backlog (a count would).
+func (s *DB) OfflineCheck(ctx context.Context) (pishkhan.OfflineLimits, time.Time, error) {
+	var warn, refuse int64
+	var oldest sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT warn_after_s, refuse_after_s,
+		(SELECT MIN(created_at) FROM requests WHERE state IN ('queued', 'sending')) FROM sync_state WHERE id = 1`).Scan(&warn, &refuse, &oldest)
+	if err != nil {
+		return pishkhan.OfflineLimits{}, time.Time{}, storageError(fmt.Errorf("read offline state: %w", err))
+	}
+	l := pishkhan.OfflineLimits{WarnAfter: time.Duration(warn) * time.Second, RefuseAfter: time.Duration(refuse) * time.Second}
+	if !oldest.Valid {
+		return l, time.Time{}, nil
+	}
+	t, err := parseTime(oldest.String)
+	return l, t, err
+}
+
 // RecordSyncSuccess notes a successful exchange with the central exchange at t.
 func (s *DB) RecordSyncSuccess(ctx context.Context, t time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -255,6 +275,19 @@ func (s *DB) ApplySendOutcomes(ctx context.Context, outcomes []pishkhan.SendOutc
 		if err != nil {
 			return err
 		}
+		// known tells an answer for a request that moved on (nil) from one
+		// for a request this desk never had (ENotFound).
+		known := func(id string) error {
+			var one int
+			err := exists.QueryRowContext(ctx, id).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "send outcome for unknown request %s", id)
+			}
+			if err != nil {
+				return fmt.Errorf("read request %s: %w", id, err)
+			}
+			return nil
+		}
 		counts := map[pishkhan.RequestState]int{}
 		// The common answer, accepted with no note, moves the whole batch in
 		// one statement; the rest go one by one below.
@@ -292,11 +325,8 @@ func (s *DB) ApplySendOutcomes(ctx context.Context, outcomes []pishkhan.SendOutc
 				if moved[id.(string)] {
 					continue
 				}
-				var one int
-				if err := exists.QueryRowContext(ctx, id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-					return pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "send outcome for unknown request %s", id)
-				} else if err != nil {
-					return fmt.Errorf("read request %s: %w", id, err)
+				if err := known(id.(string)); err != nil {
+					return err
 				}
 				counts["skipped"]++
 			}
@@ -310,11 +340,8 @@ func (s *DB) ApplySendOutcomes(ctx context.Context, outcomes []pishkhan.SendOutc
 			var code string
 			err := upd.QueryRowContext(ctx, string(o.State), o.Note, at, o.ID.String()).Scan(&code)
 			if errors.Is(err, sql.ErrNoRows) {
-				var one int
-				if err := exists.QueryRowContext(ctx, o.ID.String()).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-					return pishkhan.Errorf(pishkhan.ENotFound, "درخواست پیدا نشد.", "send outcome for unknown request %s", o.ID)
-				} else if err != nil {
-					return fmt.Errorf("read request %s: %w", o.ID, err)
+				if err := known(o.ID.String()); err != nil {
+					return err
 				}
 				counts["skipped"]++ // no longer in sending: an update already moved it on
 				continue

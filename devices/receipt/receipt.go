@@ -3,6 +3,7 @@
 package receipt
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pishkhan/pishkhan"
@@ -40,8 +41,8 @@ func Build(in Input, headDots int) *escpos.Receipt {
 	}
 	add(
 		escpos.Text{Text: in.Office.OfficeName, Align: escpos.AlignCenter, Bold: true},
-		escpos.Text{Text: "کد دفتر " + persian.ToPersianDigits(pad(in.Office.OfficeCode, 5)) + " — میز " +
-			persian.ToPersianDigits(pad(in.Office.DeskNumber, 2)), Align: escpos.AlignCenter},
+		escpos.Text{Text: "کد دفتر " + persian.ToPersianDigits(fmt.Sprintf("%05d", in.Office.OfficeCode)) + " — میز " +
+			persian.ToPersianDigits(fmt.Sprintf("%02d", in.Office.DeskNumber)), Align: escpos.AlignCenter},
 		escpos.Text{Text: persian.DateOf(at).Long() + " — ساعت " + persian.FormatTime(at), Align: escpos.AlignCenter},
 		escpos.Separator{Double: true},
 		escpos.Text{Text: "کد رهگیری", Align: escpos.AlignCenter},
@@ -66,17 +67,6 @@ func Build(in Input, headDots int) *escpos.Receipt {
 		escpos.Cut{},
 	)
 	return &escpos.Receipt{Blocks: b}
-}
-
-func pad(n, width int) string {
-	s := []byte{}
-	for v := n; v > 0 || len(s) == 0; v /= 10 {
-		s = append([]byte{byte('0' + v%10)}, s...)
-	}
-	for len(s) < width {
-		s = append([]byte{'0'}, s...)
-	}
-	return string(s)
 }
 
 func payment(p *pishkhan.Payment) string {

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/pishkhan/pishkhan"
@@ -111,10 +112,8 @@ func BenchmarkReceipt(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(data)), "bytes")
 			for _, baud := range []int{9600, 19200, 115200} {
-				b.ReportMetric(float64(len(data))*10/float64(baud), "s@"+itoa(baud))
+				b.ReportMetric(float64(len(data))*10/float64(baud), "s@"+strconv.Itoa(baud))
 			}
 		})
 	}
 }
-
-func itoa(n int) string { return pad(n, 1) }

@@ -79,8 +79,13 @@ func List() ([]PortInfo, error) {
 	for _, d := range ds {
 		out = append(out, PortInfo{Name: d.Name, USB: d.IsUSB, VID: d.VID, PID: d.PID, Serial: d.SerialNumber, Product: d.Product})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortPorts(out)
 	return out, nil
+}
+
+// sortPorts orders ports by name.
+func sortPorts(ps []PortInfo) {
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
 }
 
 // Open opens a port with the given settings. Its errors say in words what

@@ -79,14 +79,13 @@ func TestOpenErrorsInWords(t *testing.T) {
 }
 
 func TestList(t *testing.T) {
-	ports, err := List()
-	if err != nil {
+	if _, err := List(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 1; i < len(ports); i++ {
-		if ports[i-1].Name > ports[i].Name {
-			t.Errorf("not sorted: %v", ports)
-		}
+	// A machine has few ports, often none: the order is checked on a fixed list.
+	ps := []PortInfo{{Name: "/dev/ttyUSB1"}, {Name: "/dev/ttyACM0"}, {Name: "/dev/ttyUSB0"}}
+	sortPorts(ps)
+	if ps[0].Name != "/dev/ttyACM0" || ps[1].Name != "/dev/ttyUSB0" || ps[2].Name != "/dev/ttyUSB1" {
+		t.Errorf("ports not sorted by name: %v", ps)
 	}
-	t.Logf("%d serial ports here", len(ports))
 }

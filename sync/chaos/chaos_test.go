@@ -309,12 +309,20 @@ func TestChaos(t *testing.T) {
 	if err := d.SetOfflineLimits(ctx, pishkhan.OfflineLimits{WarnAfter: 24 * time.Hour, RefuseAfter: 10 * 365 * 24 * time.Hour}, "tech"); err != nil {
 		t.Fatal(err)
 	}
-	code, err := issueCode(simAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: "http://" + proxy.Addr(), OneTimeCode: code}, "tech"); err != nil {
-		t.Fatal(err)
+	// The exchange injects 500s and 429s from the start, so enrolment, like
+	// a technician, tries again (with a fresh code) until it goes through.
+	for attempt := 1; ; attempt++ {
+		code, err := issueCode(simAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: "http://" + proxy.Addr(), OneTimeCode: code}, "tech")
+		if err == nil {
+			break
+		}
+		if attempt == 10 {
+			t.Fatalf("enrolment failed %d times: %v", attempt, err)
+		}
 	}
 	d.Close()
 

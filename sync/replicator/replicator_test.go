@@ -429,7 +429,6 @@ func TestCatalogUpgradeWhileOffline(t *testing.T) {
 }
 
 func TestNotEnrolled(t *testing.T) {
-	r := newRig(t, exchangesim.Config{})
 	// A desk with no key file cannot make a replicator at all.
 	d2, err := desk.Open(context.Background(), t.TempDir(), nil)
 	if err != nil {
@@ -439,7 +438,6 @@ func TestNotEnrolled(t *testing.T) {
 	if _, err := d2.NewReplicator(context.Background(), fastConfig()); pishkhan.ErrorCode(err) != pishkhan.ENotInit {
 		t.Errorf("NewReplicator on a desk never enrolled: %v", err)
 	}
-	_ = r
 }
 
 // hostile is an exchange that answers every call with what bad returns.
