@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -42,6 +43,7 @@ type Op struct {
 // DecodeError is a byte stream the decoder refuses, with where.
 type DecodeError struct {
 	Offset int
+	Short  bool // the command needs more bytes than there are
 	Reason string
 }
 
@@ -56,177 +58,181 @@ const maxRasterBytes = 1 << 20
 // commands, truncated ones and absurd sizes with a *DecodeError, never panics.
 func Decode(data []byte) ([]Op, error) {
 	var ops []Op
-	i, start := 0, 0 // the read position and the start of the command being read
+	for i := 0; i < len(data); {
+		op, n, err := Next(data[i:])
+		if err != nil {
+			var de *DecodeError
+			if errors.As(err, &de) {
+				de.Offset += i
+			}
+			return ops, err
+		}
+		ops = append(ops, op)
+		i += n
+	}
+	return ops, nil
+}
+
+// Next decodes the first command of data and says how many bytes it took.
+// A command that data holds only the beginning of gives a *DecodeError with
+// Short set: a reader of a live byte stream (the printer simulator) waits
+// for more bytes; anything else wrong is final. Text runs end at the end of
+// data, so a streaming reader may see one line of text as several ops.
+func Next(data []byte) (Op, int, error) {
+	i := 0
 	need := func(n int) error {
 		if i+n > len(data) {
-			return &DecodeError{Offset: start, Reason: fmt.Sprintf("command cut short (%d more bytes needed)", i+n-len(data))}
+			return &DecodeError{Offset: 0, Short: true, Reason: fmt.Sprintf("command cut short (%d more bytes needed)", i+n-len(data))}
 		}
 		return nil
 	}
-	for i < len(data) {
-		start = i
-		c := data[i]
-		switch {
-		case c == '\n':
-			ops = append(ops, Op{Kind: OpLineFeed})
-			i++
-		case c == esc:
-			if err := need(2); err != nil {
-				return ops, err
-			}
-			cmd := data[i+1]
-			switch cmd {
-			case '@':
-				ops = append(ops, Op{Kind: OpInit})
-				i += 2
-				continue
-			case 'J', 'd', 'a', 'E', 't':
-				if err := need(3); err != nil {
-					return ops, err
-				}
-				kind := map[byte]OpKind{'J': OpFeedDots, 'd': OpFeedLines, 'a': OpAlign, 'E': OpBold, 't': OpCodePage}[cmd]
-				n := int(data[i+2])
-				if cmd == 'a' && n > 2 && n != 48 && n != 49 && n != 50 {
-					return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("ESC a %d: alignment must be 0–2", n)}
-				}
-				ops = append(ops, Op{Kind: kind, N: n})
-				i += 3
-				continue
-			}
-			return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("unknown command ESC 0x%02x", cmd)}
-		case c == gs:
-			if err := need(2); err != nil {
-				return ops, err
-			}
-			cmd := data[i+1]
-			switch cmd {
-			case 'P':
-				if err := need(4); err != nil {
-					return ops, err
-				}
-				ops = append(ops, Op{Kind: OpMotionUnits, N: int(data[i+2]), M: int(data[i+3])})
-				i += 4
-			case 'L':
-				if err := need(4); err != nil {
-					return ops, err
-				}
-				ops = append(ops, Op{Kind: OpLeftMargin, N: int(data[i+2]) | int(data[i+3])<<8})
-				i += 4
-			case 'v':
-				if err := need(8); err != nil {
-					return ops, err
-				}
-				if data[i+2] != '0' || data[i+3] > 3 && (data[i+3] < 48 || data[i+3] > 51) {
-					return ops, &DecodeError{Offset: i, Reason: "GS v: only GS v 0 with mode 0–3 is known"}
-				}
-				wb := int(data[i+4]) | int(data[i+5])<<8
-				h := int(data[i+6]) | int(data[i+7])<<8
-				if wb == 0 || h == 0 || wb*h > maxRasterBytes {
-					return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS v 0: image of %d×%d bytes", wb, h)}
-				}
-				i += 8
-				if err := need(wb * h); err != nil {
-					return ops, err
-				}
-				bm := &Bitmap{W: wb * 8, H: h, Bits: append([]byte(nil), data[i:i+wb*h]...)}
-				ops = append(ops, Op{Kind: OpRaster, N: int(data[i-5]), Bitmap: bm})
-				i += wb * h
-			case '!', 'h', 'w', 'H':
-				if err := need(3); err != nil {
-					return ops, err
-				}
-				kind := map[byte]OpKind{'!': OpSize, 'h': OpBarcodeHeight, 'w': OpBarcodeWidth, 'H': OpBarcodeHRI}[cmd]
-				ops = append(ops, Op{Kind: kind, N: int(data[i+2])})
-				i += 3
-			case 'V':
-				if err := need(3); err != nil {
-					return ops, err
-				}
-				m := int(data[i+2])
-				if m == 65 || m == 66 || m == 97 || m == 98 || m == 103 || m == 104 {
-					if err := need(4); err != nil {
-						return ops, err
-					}
-					ops = append(ops, Op{Kind: OpCut, M: m, N: int(data[i+3])})
-					i += 4
-				} else {
-					ops = append(ops, Op{Kind: OpCut, M: m})
-					i += 3
-				}
-			case 'k':
-				if err := need(4); err != nil {
-					return ops, err
-				}
-				m := int(data[i+2])
-				if m < 65 || m > 79 {
-					return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS k %d: only the counted form (65–79) is known", m)}
-				}
-				n := int(data[i+3])
-				i += 4
-				if err := need(n); err != nil {
-					return ops, err
-				}
-				ops = append(ops, Op{Kind: OpBarcode, N: m, Data: append([]byte(nil), data[i:i+n]...)})
-				i += n
-			case '(':
-				if err := need(5); err != nil {
-					return ops, err
-				}
-				if data[i+2] != 'k' {
-					return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("unknown command GS ( 0x%02x", data[i+2])}
-				}
-				p := int(data[i+3]) | int(data[i+4])<<8
-				if p < 2 {
-					return ops, &DecodeError{Offset: i, Reason: "GS ( k with fewer than 2 parameter bytes"}
-				}
-				i += 5
-				if err := need(p); err != nil {
-					return ops, err
-				}
-				if data[i] != 49 {
-					return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS ( k: symbol %d; only QR (49) is known", data[i])}
-				}
-				fn := int(data[i+1])
-				op := Op{Kind: OpQR, N: fn}
-				switch fn {
-				case 65, 67, 69, 81:
-					if p >= 3 {
-						op.M = int(data[i+2])
-					}
-				case 80:
-					if p < 3 {
-						return ops, &DecodeError{Offset: i, Reason: "GS ( k store: no data"}
-					}
-					op.Data = append([]byte(nil), data[i+3:i+p]...)
-				default:
-					return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS ( k: QR function %d is not known", fn)}
-				}
-				ops = append(ops, op)
-				i += p
-			default:
-				return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("unknown command GS 0x%02x", cmd)}
-			}
-		case c == dle:
-			if err := need(3); err != nil {
-				return ops, err
-			}
-			if data[i+1] != eot || data[i+2] < 1 || data[i+2] > 4 {
-				return ops, &DecodeError{Offset: i, Reason: "DLE: only DLE EOT 1–4 is known"}
-			}
-			ops = append(ops, Op{Kind: OpStatusQuery, N: int(data[i+2])})
-			i += 3
-		case c >= 0x20 || c == '\t':
-			j := i
-			for j < len(data) && (data[j] >= 0x20 || data[j] == '\t') {
-				j++
-			}
-			ops = append(ops, Op{Kind: OpText, Data: append([]byte(nil), data[i:j]...)})
-			i = j
-		default:
-			return ops, &DecodeError{Offset: i, Reason: fmt.Sprintf("unexpected control byte 0x%02x", c)}
-		}
+	if len(data) == 0 {
+		return Op{}, 0, need(1)
 	}
-	return ops, nil
+	c := data[i]
+	switch {
+	case c == '\n':
+		return Op{Kind: OpLineFeed}, 1, nil
+	case c == esc:
+		if err := need(2); err != nil {
+			return Op{}, 0, err
+		}
+		cmd := data[i+1]
+		switch cmd {
+		case '@':
+			return Op{Kind: OpInit}, i + 2, nil
+		case 'J', 'd', 'a', 'E', 't':
+			if err := need(3); err != nil {
+				return Op{}, 0, err
+			}
+			kind := map[byte]OpKind{'J': OpFeedDots, 'd': OpFeedLines, 'a': OpAlign, 'E': OpBold, 't': OpCodePage}[cmd]
+			n := int(data[i+2])
+			if cmd == 'a' && n > 2 && n != 48 && n != 49 && n != 50 {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("ESC a %d: alignment must be 0–2", n)}
+			}
+			return Op{Kind: kind, N: n}, i + 3, nil
+		}
+		return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("unknown command ESC 0x%02x", cmd)}
+	case c == gs:
+		if err := need(2); err != nil {
+			return Op{}, 0, err
+		}
+		cmd := data[i+1]
+		switch cmd {
+		case 'P':
+			if err := need(4); err != nil {
+				return Op{}, 0, err
+			}
+			return Op{Kind: OpMotionUnits, N: int(data[i+2]), M: int(data[i+3])}, i + 4, nil
+		case 'L':
+			if err := need(4); err != nil {
+				return Op{}, 0, err
+			}
+			return Op{Kind: OpLeftMargin, N: int(data[i+2]) | int(data[i+3])<<8}, i + 4, nil
+		case 'v':
+			if err := need(8); err != nil {
+				return Op{}, 0, err
+			}
+			if data[i+2] != '0' || data[i+3] > 3 && (data[i+3] < 48 || data[i+3] > 51) {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: "GS v: only GS v 0 with mode 0–3 is known"}
+			}
+			wb := int(data[i+4]) | int(data[i+5])<<8
+			h := int(data[i+6]) | int(data[i+7])<<8
+			if wb == 0 || h == 0 || wb*h > maxRasterBytes {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS v 0: image of %d×%d bytes", wb, h)}
+			}
+			i += 8
+			if err := need(wb * h); err != nil {
+				return Op{}, 0, err
+			}
+			bm := &Bitmap{W: wb * 8, H: h, Bits: append([]byte(nil), data[i:i+wb*h]...)}
+			return Op{Kind: OpRaster, N: int(data[i-5]), Bitmap: bm}, i + wb*h, nil
+		case '!', 'h', 'w', 'H':
+			if err := need(3); err != nil {
+				return Op{}, 0, err
+			}
+			kind := map[byte]OpKind{'!': OpSize, 'h': OpBarcodeHeight, 'w': OpBarcodeWidth, 'H': OpBarcodeHRI}[cmd]
+			return Op{Kind: kind, N: int(data[i+2])}, i + 3, nil
+		case 'V':
+			if err := need(3); err != nil {
+				return Op{}, 0, err
+			}
+			m := int(data[i+2])
+			if m == 65 || m == 66 || m == 97 || m == 98 || m == 103 || m == 104 {
+				if err := need(4); err != nil {
+					return Op{}, 0, err
+				}
+				return Op{Kind: OpCut, M: m, N: int(data[i+3])}, i + 4, nil
+			}
+			return Op{Kind: OpCut, M: m}, i + 3, nil
+		case 'k':
+			if err := need(4); err != nil {
+				return Op{}, 0, err
+			}
+			m := int(data[i+2])
+			if m < 65 || m > 79 {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS k %d: only the counted form (65–79) is known", m)}
+			}
+			n := int(data[i+3])
+			i += 4
+			if err := need(n); err != nil {
+				return Op{}, 0, err
+			}
+			return Op{Kind: OpBarcode, N: m, Data: append([]byte(nil), data[i:i+n]...)}, i + n, nil
+		case '(':
+			if err := need(5); err != nil {
+				return Op{}, 0, err
+			}
+			if data[i+2] != 'k' {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("unknown command GS ( 0x%02x", data[i+2])}
+			}
+			p := int(data[i+3]) | int(data[i+4])<<8
+			if p < 2 {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: "GS ( k with fewer than 2 parameter bytes"}
+			}
+			i += 5
+			if err := need(p); err != nil {
+				return Op{}, 0, err
+			}
+			if data[i] != 49 {
+				return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS ( k: symbol %d; only QR (49) is known", data[i])}
+			}
+			fn := int(data[i+1])
+			op := Op{Kind: OpQR, N: fn}
+			switch fn {
+			case 65, 67, 69, 81:
+				if p >= 3 {
+					op.M = int(data[i+2])
+				}
+			case 80:
+				if p < 3 {
+					return Op{}, 0, &DecodeError{Offset: i, Reason: "GS ( k store: no data"}
+				}
+				op.Data = append([]byte(nil), data[i+3:i+p]...)
+			default:
+				return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("GS ( k: QR function %d is not known", fn)}
+			}
+			return op, i + p, nil
+		default:
+			return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("unknown command GS 0x%02x", cmd)}
+		}
+	case c == dle:
+		if err := need(3); err != nil {
+			return Op{}, 0, err
+		}
+		if data[i+1] != eot || data[i+2] < 1 || data[i+2] > 4 {
+			return Op{}, 0, &DecodeError{Offset: i, Reason: "DLE: only DLE EOT 1–4 is known"}
+		}
+		return Op{Kind: OpStatusQuery, N: int(data[i+2])}, i + 3, nil
+	case c >= 0x20 || c == '\t':
+		j := i
+		for j < len(data) && (data[j] >= 0x20 || data[j] == '\t') {
+			j++
+		}
+		return Op{Kind: OpText, Data: append([]byte(nil), data[i:j]...)}, j, nil
+	default:
+		return Op{}, 0, &DecodeError{Offset: i, Reason: fmt.Sprintf("unexpected control byte 0x%02x", c)}
+	}
 }
 
 // Paper replays decoded commands onto a roll of the head's width: raster

@@ -43,6 +43,9 @@ func (e *Encoder) Encode(r *Receipt) ([]byte, error) {
 	var b bytes.Buffer
 	b.Write([]byte{esc, '@'})          // initialise
 	b.Write([]byte{gs, 'P', 203, 203}) // motion units: one dot (203 dpi heads)
+	if e.p.Mode == ModeCodePage {
+		b.Write([]byte{esc, 't', byte(e.p.CodePage)})
+	}
 	var pending []*Bitmap
 	flush := func() {
 		if len(pending) > 0 {
@@ -51,6 +54,13 @@ func (e *Encoder) Encode(r *Receipt) ([]byte, error) {
 		}
 	}
 	for _, blk := range r.Blocks {
+		if e.p.Mode == ModeCodePage {
+			if line, ok := e.textMode(blk); ok {
+				flush()
+				b.Write(line)
+				continue
+			}
+		}
 		switch blk := blk.(type) {
 		case Text:
 			px := e.p.TextPx

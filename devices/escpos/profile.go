@@ -6,7 +6,8 @@ import "fmt"
 type Mode uint8
 
 // The modes. Raster works on any ESC/POS printer; code page needs a printer
-// with the Iran System code page (not implemented yet).
+// with the Iran System code page (package iransystem); a line it cannot hold
+// is drawn as raster.
 const (
 	ModeRaster Mode = iota
 	ModeCodePage
@@ -27,6 +28,11 @@ type Profile struct {
 var (
 	Profile80 = Profile{Name: "80mm-raster", HeadDots: 576, CharsPerLine: 48, CodePage: -1, Baud: 115200, Mode: ModeRaster, TextPx: 24}
 	Profile58 = Profile{Name: "58mm-raster", HeadDots: 384, CharsPerLine: 32, CodePage: -1, Baud: 115200, Mode: ModeRaster, TextPx: 22}
+	// The code-page profiles use ESC t 10, the number most printers sold in
+	// Iran give Iran System (docs/iran-system.md); check a printer's
+	// self-test page before trusting it.
+	Profile80IranSystem = Profile{Name: "80mm-iransystem", HeadDots: 576, CharsPerLine: 48, CodePage: 10, Baud: 9600, Mode: ModeCodePage, TextPx: 24}
+	Profile58IranSystem = Profile{Name: "58mm-iransystem", HeadDots: 384, CharsPerLine: 32, CodePage: 10, Baud: 9600, Mode: ModeCodePage, TextPx: 22}
 )
 
 // Check verifies a profile.
@@ -40,9 +46,7 @@ func (p Profile) Check() error {
 		return fmt.Errorf("printer profile %q: baud rate %d", p.Name, p.Baud)
 	case p.Mode == ModeCodePage && (p.CodePage < 0 || p.CodePage > 255):
 		return fmt.Errorf("printer profile %q: code-page mode needs an ESC t code page, got %d", p.Name, p.CodePage)
-	case p.Mode == ModeCodePage:
-		return fmt.Errorf("printer profile %q: code-page mode is not available yet; use raster", p.Name)
-	case p.Mode != ModeRaster:
+	case p.Mode != ModeRaster && p.Mode != ModeCodePage:
 		return fmt.Errorf("printer profile %q: unknown mode %d", p.Name, p.Mode)
 	case p.TextPx != 0 && (p.TextPx < 12 || p.TextPx > 64):
 		return fmt.Errorf("printer profile %q: text size %d dots", p.Name, p.TextPx)

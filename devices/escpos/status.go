@@ -22,8 +22,8 @@ func (s Status) OK() bool { return !s.Offline && !s.CoverOpen && !s.PaperOut && 
 var StatusQueries = []byte{dle, eot, 1, dle, eot, 2, dle, eot, 4}
 
 // ParseStatus reads the answers to DLE EOT 1 (printer), 2 (offline cause)
-// and 4 (paper roll sensor). Each status byte has bit 1 set and bits 0, 4
-// and 7 clear; anything else is refused (a corrupt or foreign byte).
+// and 4 (paper roll sensor). Each status byte has bits 1 and 4 set and bits 0
+// and 7 clear (fixed in every DLE EOT answer); anything else is refused (a corrupt or foreign byte).
 func ParseStatus(b []byte) (Status, error) {
 	var s Status
 	if len(b) != 3 {
@@ -79,7 +79,7 @@ func (s Status) Persian() string {
 	if s.Error {
 		parts = append(parts, "چاپگر خطای سخت‌افزاری دارد")
 	}
-	if s.Offline && len(parts) == 0 {
+	if s.Offline && !s.CoverOpen && !s.PaperOut && !s.Error {
 		parts = append(parts, "چاپگر آفلاین است")
 	}
 	if len(parts) == 0 {

@@ -6,11 +6,15 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/devices/escpos"
+	"github.com/pishkhan/pishkhan/devices/iransystem"
+	"github.com/pishkhan/pishkhan/persian"
 )
 
 func encode(t testing.TB, in Input, p escpos.Profile) []byte {
@@ -104,7 +108,7 @@ func TestStateLines(t *testing.T) {
 // how long it takes to send over a serial line at each baud rate (8N1: ten
 // bits a byte). The printing itself may take longer than the sending.
 func BenchmarkReceipt(b *testing.B) {
-	for _, p := range []escpos.Profile{escpos.Profile80, escpos.Profile58} {
+	for _, p := range []escpos.Profile{escpos.Profile80, escpos.Profile58, escpos.Profile80IranSystem, escpos.Profile58IranSystem} {
 		b.Run(p.Name, func(b *testing.B) {
 			var data []byte
 			for b.Loop() {
@@ -115,5 +119,53 @@ func BenchmarkReceipt(b *testing.B) {
 				b.ReportMetric(float64(len(data))*10/float64(baud), "s@"+strconv.Itoa(baud))
 			}
 		})
+	}
+}
+
+// TestCodePageReceipt: the standard receipt in Iran System code-page mode.
+// Its bytes are golden, it fits the 2 s at 9600 baud the design promises,
+// every line is text (none fell back to raster), and the text decodes back
+// to the receipt's lines.
+func TestCodePageReceipt(t *testing.T) {
+	for _, c := range []struct {
+		p      escpos.Profile
+		golden string
+	}{
+		{escpos.Profile80IranSystem, "6155f1071d2fcba986569d3ec401eee8e75c689ff7c93e2c41b80a5123ea84ab"},
+		{escpos.Profile58IranSystem, "a5bbf68592f8cfa2f32e4b4238c6360c6ae8b5db9ad5ed23ca3e49268998de6b"},
+	} {
+		data := encode(t, Sample(), c.p)
+		sum := sha256.Sum256(data)
+		secs := float64(len(data)) * 10 / 9600
+		t.Logf("%s: %d bytes, %.2f s at 9600 baud, sha256 %x", c.p.Name, len(data), secs, sum)
+		if hex.EncodeToString(sum[:]) != c.golden {
+			t.Errorf("%s: the receipt's bytes changed (sha256 %x)", c.p.Name, sum)
+		}
+		if secs >= 2 {
+			t.Errorf("%s: %.2f s at 9600 baud; the target is under 2 s", c.p.Name, secs)
+		}
+		ops, err := escpos.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, op := range ops {
+			switch op.Kind {
+			case escpos.OpRaster:
+				t.Errorf("%s: a %d×%d raster band in code-page mode", c.p.Name, op.Bitmap.W, op.Bitmap.H)
+			case escpos.OpCodePage:
+				if op.N != c.p.CodePage {
+					t.Errorf("%s: ESC t %d", c.p.Name, op.N)
+				}
+			case escpos.OpText:
+				lines = append(lines, strings.TrimSpace(iransystem.Decode(op.Data)))
+			}
+		}
+		for _, want := range []string{"کد رهگیری", "زهرا احمدی", "جمع کل", "این رسید را تا پایان کار"} {
+			v := iransystem.Canonical(persian.ForDevice(want))
+			if !slices.ContainsFunc(lines, func(l string) bool { return l == v || strings.HasSuffix(l, " "+v) || strings.HasPrefix(l, v+" ") }) {
+				t.Errorf("%s: no line %q in %q", c.p.Name, want, lines)
+			}
+		}
 	}
 }
