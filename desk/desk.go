@@ -38,6 +38,8 @@ type Desk struct {
 	HTTP    *http.Client
 	dataDir string
 
+	printing *Printing // nil until SetPrinter
+
 	decoyOnce sync.Once
 	decoy     string
 }
