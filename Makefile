@@ -23,6 +23,7 @@ build: deps
 	$(GO) build -o $(BIN)/pishkhan-bench ./cmd/pishkhan-bench
 	$(GO) build -o $(BIN)/pishkhan-syncbench ./cmd/pishkhan-syncbench
 	$(GO) build -o $(BIN)/exchange-sim ./cmd/exchange-sim
+	$(GO) build -o $(BIN)/devsim ./cmd/devsim
 
 vet: deps
 	$(GO) vet ./...

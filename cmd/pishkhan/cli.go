@@ -112,6 +112,7 @@ func commands() []command {
 		{"purge", "blank personal data of accepted requests past retention", cmdPurge},
 		{"enrol", "enrol the desk with the exchange (technician; one-time code)", cmdEnrol},
 		{"sync", "sync: send the outbox until drained | sync status | sync limits", cmdSync},
+		{"devices", "devices list | status | test-print | read-card | apdu HEX… (technician)", cmdDevices},
 		{"demo", "run the headless demo on a fresh data folder", cmdDemo},
 		{"version", "print the version", cmdVersion},
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/democatalog"
 	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/devices/cardprofile"
+	"github.com/pishkhan/pishkhan/devices/escpos"
 	"github.com/pishkhan/pishkhan/sync/exchangesim"
 	"github.com/pishkhan/pishkhan/sync/replicator"
 )
@@ -160,7 +162,22 @@ func cmdDemo(e *env, args []string) error {
 		}
 	}
 
-	step("5. walk-ins: file requests")
+	step("5. devices: a receipt printer and a GemPC-Twin-style card reader, simulated on pseudo-terminals")
+	devs, err := startDemoDevices(ctx, e.dataDir, d)
+	if err != nil {
+		return err
+	}
+	defer devs.close()
+	fmt.Fprintf(w, "receipt printer on %s (%s, driven through the serial driver)\ncard reader on %s (%s)\n",
+		devs.printerSim.PortName(), escpos.Profile80.Name, devs.cardSim.PortName(), devs.reader.Firmware())
+	cardCitizen, err := devs.reader.ReadCitizen(ctx, cardprofile.Demo{}, cardprofile.ReadOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "card read: %s %s, national code %s, father %s, born %s\n", cardCitizen.FirstName, cardCitizen.LastName,
+		cardCitizen.NationalCode, cardCitizen.FatherName, cardCitizen.BirthDate)
+
+	step("6. walk-ins: file requests (the first from the card just read)")
 	licenceSub := ""
 	licence := map[string]bool{}
 	for _, s := range cat.Services {
@@ -195,6 +212,14 @@ func cmdDemo(e *env, args []string) error {
 		}
 		in := desk.IntakeInput{NationalCode: string(nc), FirstName: c.first, LastName: c.last, FatherName: c.father,
 			BirthDate: c.birth, Mobile: c.mobile, SubServiceID: id, Fields: fields, PayMethod: "cash", Clerk: "operator1"}
+		if i == 0 { // the citizen whose card is in the reader
+			fields, _ = democatalog.SampleForm(en.SubService, cardCitizen.NationalCode)
+			if _, has := fields["birth_date"]; has {
+				fields["birth_date"] = cardCitizen.BirthDate
+			}
+			in.NationalCode, in.FirstName, in.LastName = string(cardCitizen.NationalCode), cardCitizen.FirstName, cardCitizen.LastName
+			in.FatherName, in.BirthDate, in.Fields = cardCitizen.FatherName, cardCitizen.BirthDate, fields
+		}
 		if i%2 == 1 {
 			in.PayMethod, in.TerminalRef = "card", strconv.Itoa(400000000000+i*7919)
 		}
@@ -203,15 +228,20 @@ func cmdDemo(e *env, args []string) error {
 			return fmt.Errorf("demo intake of %s: %w", id, err)
 		}
 		codes = append(codes, string(r.TrackingCode))
-		fmt.Fprintf(w, "%s  %s %s — %s: %d inquiries, %s rials (%s)\n", r.TrackingCode.Display(), c.first, c.last,
+		fmt.Fprintf(w, "%s  %s %s — %s: %d inquiries, %s rials (%s)\n", r.TrackingCode.Display(), in.FirstName, in.LastName,
 			en.SubService.Name, len(r.Inquiries), rials(r.TotalFee()), in.PayMethod)
 	}
 
-	step("6. bad input is refused, in Persian for the screen and English for logs; nothing is written")
+	step("7. receipts: printed from the store's print jobs, each marked printed only after the printer says it is fine")
+	if err := devs.printReceipts(ctx, w, codes[0]); err != nil {
+		return err
+	}
+
+	step("8. bad input is refused, in Persian for the screen and English for logs; nothing is written")
 	_, err = d.Intake(ctx, desk.IntakeInput{NationalCode: "۰۰۱۲۳۴۵۶۷۸", FirstName: "نمونه", LastName: "نمونه", SubServiceID: "ss-0001", PayMethod: "cash", Clerk: "operator1"})
 	fmt.Fprintf(w, "national code ۰۰۱۲۳۴۵۶۷۸ → %v\n   fa: %s\n", err, pishkhan.PersianMessage(err))
 
-	step("7. the central exchange: the built-in simulator on loopback; the technician enrols the desk")
+	step("9. the central exchange: the built-in simulator on loopback; the technician enrols the desk")
 	sim, url, stopSim, err := startDemoExchange(ctx, e.dataDir)
 	if err != nil {
 		return err
@@ -228,18 +258,18 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "enrolled as key %s; the desk's Ed25519 key is in %s (owner-only)\n", st.KeyID, d.KeyPath())
 
-	step("8. sync: the outbox goes to the exchange in signed batches")
+	step("10. sync: the outbox goes to the exchange in signed batches")
 	if err := demoSync(ctx, w, d); err != nil {
 		return err
 	}
 
-	step("9. the exchange answers the inquiries (a few seconds); sync again")
+	step("11. the exchange answers the inquiries (a few seconds); sync again")
 	time.Sleep(3 * demoInquiryDelay)
 	if err := demoSync(ctx, w, d); err != nil {
 		return err
 	}
 
-	step("10. the exchange publishes catalog version 2 (a fee rises, sub-services retire); the desk applies the delta")
+	step("12. the exchange publishes catalog version 2 (a fee rises, sub-services retire); the desk applies the delta")
 	if err := sim.PublishCatalog(ctx, 2); err != nil {
 		return err
 	}
@@ -255,7 +285,7 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "%d sub-services retired in v2, %d fees raised\n", len(ch.Retired), len(ch.Raised))
 
-	step("11. today's requests, with the exchange's answers")
+	step("13. today's requests, with the exchange's answers")
 	vs, err := d.ListDay(ctx, d.Today())
 	if err != nil {
 		return err
@@ -264,21 +294,21 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 
-	step("12. look one up by tracking code")
+	step("14. look one up by tracking code")
 	v, err := d.Show(ctx, codes[0])
 	if err != nil {
 		return err
 	}
 	printRequest(w, v)
 
-	step("13. verify the audit trail")
+	step("15. verify the audit trail")
 	rep, err := d.VerifyAudit(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "audit trail OK: %d entries, head %s\n", rep.Entries, rep.Last.Hash)
-	fmt.Fprintf(w, "\nTry it yourself:\n  bin/pishkhan --data %s catalog search 'گواهینامه'\n  bin/pishkhan --data %s show %s\n  bin/pishkhan --data %s sync status --probe=false\n",
-		e.dataDir, e.dataDir, codes[0], e.dataDir)
+	fmt.Fprintf(w, "\nTry it yourself:\n  bin/pishkhan --data %s catalog search 'گواهینامه'\n  bin/pishkhan --data %s show %s\n  bin/pishkhan --data %s sync status --probe=false\n  bin/pishkhan devices test-print --sim --profile 80mm-iransystem --preview /tmp/receipt.png\nReceipt previews (what the simulated printer put on paper): %s\n",
+		e.dataDir, e.dataDir, codes[0], e.dataDir, devs.dir)
 	return nil
 }
 

@@ -109,3 +109,65 @@ func FuzzParseStatus(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNextStreaming reads a byte stream as the printer simulator does —
+// in chunks as they arrive, waiting on a command cut short — and must get
+// the same commands as Decode over the whole stream (text runs split by a
+// chunk boundary joined again), and never wait for ever on a stream Decode
+// accepts.
+func FuzzNextStreaming(f *testing.F) {
+	e := encoder(f, Profile80IranSystem)
+	data, err := e.Encode(sample())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data, 7)
+	f.Add(append([]byte("abc\n"), StatusQueries...), 1)
+	f.Fuzz(func(t *testing.T, data []byte, size int) {
+		size = 1 + (size%64+64)%64
+		want, werr := Decode(data)
+		var got []Op
+		var buf []byte
+		textOpen := false
+		for off := 0; off < len(data); off += size {
+			buf = append(buf, data[off:min(off+size, len(data))]...)
+			for len(buf) > 0 {
+				op, n, err := Next(buf)
+				var de *DecodeError
+				if errors.As(err, &de) && de.Short {
+					break
+				}
+				if err != nil {
+					if werr == nil {
+						t.Fatalf("streaming refused what Decode accepts: %v", err)
+					}
+					return
+				}
+				if n <= 0 || n > len(buf) {
+					t.Fatalf("Next took %d of %d bytes", n, len(buf))
+				}
+				buf = buf[n:]
+				if op.Kind == OpText && textOpen && len(got) > 0 && got[len(got)-1].Kind == OpText {
+					got[len(got)-1].Data = append(got[len(got)-1].Data, op.Data...)
+				} else {
+					got = append(got, op)
+				}
+				textOpen = op.Kind == OpText && len(buf) == 0
+			}
+		}
+		if werr != nil {
+			return
+		}
+		if len(buf) != 0 {
+			t.Fatalf("%d bytes left waiting at the end of a stream Decode accepts", len(buf))
+		}
+		if len(got) != len(want) {
+			t.Fatalf("streaming gave %d commands, Decode %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Kind != want[i].Kind || !bytes.Equal(got[i].Data, want[i].Data) || got[i].N != want[i].N || got[i].M != want[i].M {
+				t.Fatalf("command %d: streaming %+v, Decode %+v", i, got[i], want[i])
+			}
+		}
+	})
+}

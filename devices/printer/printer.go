@@ -53,12 +53,12 @@ type NotReadyError struct{ Status escpos.Status }
 func (e *NotReadyError) Error() string { return "printer not ready: " + e.Status.English() }
 
 // notReady wraps a bad status as the project's typed error, Persian words included.
-func notReady(s escpos.Status, during bool) error {
-	msg, en := s.Persian()+".", "printer not ready: %s"
+func notReady(port string, s escpos.Status, during bool) error {
+	msg, en := s.Persian()+".", "printer on %s"
 	if during {
-		msg, en = "چاپ کامل نشد: "+s.Persian()+". پس از رفع مشکل، رسید را دوباره چاپ کنید.", "printing stopped: %s"
+		msg, en = "چاپ کامل نشد: "+s.Persian()+". پس از رفع مشکل، رسید را دوباره چاپ کنید.", "printing on %s stopped"
 	}
-	return pishkhan.WrapError(&NotReadyError{s}, pishkhan.EUnavailable, msg, en, s.English())
+	return pishkhan.WrapError(&NotReadyError{s}, pishkhan.EUnavailable, msg, en, port)
 }
 
 // Status asks the printer how it is (DLE EOT 1, 2 and 4).
@@ -153,7 +153,7 @@ func (p *Printer) Print(ctx context.Context, job []byte) error {
 		return fail(err)
 	}
 	if !s.OK() {
-		return notReady(s, false)
+		return notReady(p.link.Name(), s, false)
 	}
 	start := time.Now()
 	for off := 0; off < len(job); off += chunk {
@@ -181,7 +181,7 @@ func (p *Printer) Print(ctx context.Context, job []byte) error {
 		return fail(err)
 	}
 	if !s.OK() {
-		return notReady(s, true)
+		return notReady(p.link.Name(), s, true)
 	}
 	p.log.Info("receipt printed", "port", p.link.Name(), "bytes", len(job), "took", time.Since(start).Round(time.Millisecond), "near_end", s.PaperNearEnd)
 	return nil

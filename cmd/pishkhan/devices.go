@@ -1,0 +1,378 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pishkhan/pishkhan/devices/cardprofile"
+	"github.com/pishkhan/pishkhan/devices/cardreader"
+	"github.com/pishkhan/pishkhan/devices/cardsim"
+	"github.com/pishkhan/pishkhan/devices/escpos"
+	"github.com/pishkhan/pishkhan/devices/iso7816"
+	"github.com/pishkhan/pishkhan/devices/printer"
+	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/devices/receipt"
+	"github.com/pishkhan/pishkhan/devices/serialport"
+)
+
+// profiles are the printer profiles a technician can name.
+var profiles = map[string]escpos.Profile{
+	escpos.Profile80.Name:           escpos.Profile80,
+	escpos.Profile58.Name:           escpos.Profile58,
+	escpos.Profile80IranSystem.Name: escpos.Profile80IranSystem,
+	escpos.Profile58IranSystem.Name: escpos.Profile58IranSystem,
+}
+
+func profileNames() string {
+	return strings.Join([]string{escpos.Profile80.Name, escpos.Profile58.Name, escpos.Profile80IranSystem.Name, escpos.Profile58IranSystem.Name}, ", ")
+}
+
+// lineFlags are a serial device's flags: port, line settings, and --sim to
+// use an in-process simulator instead of hardware.
+type lineFlags struct {
+	port     string
+	baud     int
+	dataBits int
+	parity   string
+	stopBits int
+	timeout  time.Duration
+	sim      bool
+}
+
+func (l *lineFlags) add(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+	BoolVar(*bool, string, bool, string)
+}, baud, stopBits int) {
+	fs.StringVar(&l.port, "port", "", "serial port (/dev/ttyUSB0, COM3)")
+	fs.IntVar(&l.baud, "baud", baud, "baud rate")
+	fs.IntVar(&l.dataBits, "data-bits", 8, "data bits (7 or 8)")
+	fs.StringVar(&l.parity, "parity", "none", "parity: none, even or odd")
+	fs.IntVar(&l.stopBits, "stop-bits", stopBits, "stop bits (1 or 2)")
+	fs.DurationVar(&l.timeout, "read-timeout", 100*time.Millisecond, "how long one read waits")
+	fs.BoolVar(&l.sim, "sim", false, "use a simulated device on a pseudo-terminal instead of --port")
+}
+
+func (l *lineFlags) settings() serialport.Settings {
+	return serialport.Settings{Baud: l.baud, DataBits: l.dataBits, Parity: l.parity, StopBits: l.stopBits, ReadTimeout: l.timeout}
+}
+
+func (l *lineFlags) check() error {
+	if l.port == "" && !l.sim {
+		return usagef("--port is required (or --sim for a simulated device); 'pishkhan devices list' shows the ports")
+	}
+	if err := l.settings().Check(); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+func cmdDevices(e *env, args []string) error {
+	if e.log == nil {
+		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if len(args) == 0 {
+		return usagef("devices list | status | test-print | read-card | apdu HEX…")
+	}
+	switch args[0] {
+	case "list":
+		return cmdDevicesList(e, args[1:])
+	case "status":
+		return cmdDevicesStatus(e, args[1:])
+	case "test-print":
+		return cmdDevicesTestPrint(e, args[1:])
+	case "read-card":
+		return cmdDevicesReadCard(e, args[1:])
+	case "apdu":
+		return cmdDevicesAPDU(e, args[1:])
+	}
+	return usagef("unknown devices command %q; devices list | status | test-print | read-card | apdu", args[0])
+}
+
+func cmdDevicesList(e *env, args []string) error {
+	fs := newFlags(e, "devices list")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	ports, err := serialport.List()
+	if err != nil {
+		return err
+	}
+	return e.emit(map[string]any{"ports": ports}, func(w io.Writer) {
+		if len(ports) == 0 {
+			fmt.Fprintln(w, "no serial ports found (is the device plugged in? on Linux, is the user in the dialout group?)")
+			return
+		}
+		for _, p := range ports {
+			if p.USB {
+				fmt.Fprintf(w, "%-16s USB %s:%s  serial %-14s %s\n", p.Name, p.VID, p.PID, orDash(p.Serial), p.Product)
+			} else {
+				fmt.Fprintf(w, "%-16s (not USB)\n", p.Name)
+			}
+		}
+	})
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// openPrinter opens the printer the flags name, starting a simulator for --sim.
+func (e *env) openPrinter(l *lineFlags) (*printer.Printer, *printersim.Sim, error) {
+	var sim *printersim.Sim
+	if l.sim {
+		var err error
+		if sim, err = printersim.Start(printersim.Options{Log: e.log}); err != nil {
+			return nil, nil, err
+		}
+		l.port = sim.PortName()
+	}
+	link := serialport.NewLink(l.port, l.settings())
+	if e.log != nil {
+		link.Log = e.log
+	}
+	return printer.New(link, e.log), sim, nil
+}
+
+func cmdDevicesStatus(e *env, args []string) error {
+	fs := newFlags(e, "devices status")
+	var l lineFlags
+	l.add(fs, 115200, 1)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := firstErr(noArgs(pos), l.check()); err != nil {
+		return err
+	}
+	p, sim, err := e.openPrinter(&l)
+	if err != nil {
+		return err
+	}
+	if sim != nil {
+		defer sim.Close() // after the driver lets go of the port
+	}
+	defer p.Close()
+	s, err := p.Status(e.ctx)
+	if err != nil {
+		return err
+	}
+	return e.emit(map[string]any{"port": l.port, "ok": s.OK(), "status": s, "words": s.English(), "words_fa": s.Persian()}, func(w io.Writer) {
+		fmt.Fprintf(w, "printer on %s: %s\n%s\n", l.port, s.English(), s.Persian())
+	})
+}
+
+func cmdDevicesTestPrint(e *env, args []string) error {
+	fs := newFlags(e, "devices test-print")
+	var l lineFlags
+	l.add(fs, 0, 1)
+	prof := fs.String("profile", escpos.Profile80.Name, "printer profile: "+profileNames())
+	preview := fs.String("preview", "test-print.png", "write a PNG of what was sent here (empty: none)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	p, ok := profiles[*prof]
+	if !ok {
+		return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
+	}
+	if l.baud == 0 {
+		l.baud = p.Baud
+	}
+	if err := firstErr(noArgs(pos), l.check()); err != nil {
+		return err
+	}
+	z, err := escpos.NewRasterizer()
+	if err != nil {
+		return err
+	}
+	enc, err := escpos.NewEncoder(p, z)
+	if err != nil {
+		return err
+	}
+	data, err := enc.Encode(receipt.Build(receipt.Sample(), p.HeadDots))
+	if err != nil {
+		return err
+	}
+	if *preview != "" {
+		if err := writePreview(*preview, data, p); err != nil {
+			return err
+		}
+	}
+	pr, sim, err := e.openPrinter(&l)
+	if err != nil {
+		return err
+	}
+	if sim != nil {
+		defer sim.Close() // after the driver lets go of the port
+	}
+	defer pr.Close()
+	start := time.Now()
+	if err := pr.Print(e.ctx, data); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	line := float64(len(data)) * 10 / float64(l.baud)
+	return e.emit(map[string]any{"port": l.port, "profile": p.Name, "bytes": len(data), "seconds_on_line": line, "took_s": took.Seconds(), "preview": *preview},
+		func(w io.Writer) {
+			fmt.Fprintf(w, "test receipt printed on %s (%s): %d bytes, %.2f s on the line at %d baud", l.port, p.Name, len(data), line, l.baud)
+			if *preview != "" {
+				fmt.Fprintf(w, "; preview %s", *preview)
+			}
+			fmt.Fprintln(w)
+		})
+}
+
+// writePreview draws ESC/POS bytes as the paper would come out.
+func writePreview(path string, data []byte, p escpos.Profile) error {
+	ops, err := escpos.Decode(data)
+	if err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	img, err := printersim.Job{Ops: ops, Printed: len(ops)}.PNG(p.HeadDots, printersim.IranSystem(p.CodePage))
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, img)
+}
+
+// openReader opens the card reader the flags name, starting a simulator
+// with the demo card for --sim.
+func (e *env) openReader(l *lineFlags, pin string) (*cardreader.Reader, *cardsim.Sim, error) {
+	var sim *cardsim.Sim
+	if l.sim {
+		card, err := cardsim.DemoCard(cardsim.DemoCitizen(), pin)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sim, err = cardsim.Start(e.ctx, cardsim.Options{Card: card, Log: e.log}); err != nil {
+			return nil, nil, err
+		}
+		l.port = sim.PortName()
+	}
+	s := l.settings()
+	r, err := cardreader.Open(e.ctx, l.port, cardreader.Options{Settings: s, ReadTimeout: max(l.timeout, 3*time.Second), PollInterval: -1, NoReconnect: true, Log: e.log})
+	if err != nil {
+		if sim != nil {
+			sim.Close()
+		}
+		return nil, nil, err
+	}
+	return r, sim, nil
+}
+
+func cmdDevicesReadCard(e *env, args []string) error {
+	fs := newFlags(e, "devices read-card")
+	var l lineFlags
+	l.add(fs, cardreader.Settings.Baud, cardreader.Settings.StopBits)
+	pin := fs.String("pin", "", "the card holder's PIN, if the card asks for one (also PISHKHAN_CARD_PIN)")
+	simPIN := fs.String("sim-pin", "", "with --sim: the simulated card's PIN (empty: a card without one)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := firstErr(noArgs(pos), l.check()); err != nil {
+		return err
+	}
+	if *pin == "" {
+		*pin = os.Getenv("PISHKHAN_CARD_PIN")
+	}
+	r, sim, err := e.openReader(&l, *simPIN)
+	if err != nil {
+		return err
+	}
+	if sim != nil {
+		defer sim.Close() // after the driver lets go of the port
+	}
+	defer r.Close()
+	c, err := r.ReadCitizen(e.ctx, cardprofile.Demo{}, cardprofile.ReadOptions{PIN: *pin})
+	if err != nil {
+		return err
+	}
+	return e.emit(map[string]any{"port": l.port, "firmware": r.Firmware(), "national_code": c.NationalCode, "first_name": c.FirstName,
+		"last_name": c.LastName, "father_name": c.FatherName, "birth_date": c.BirthDate}, func(w io.Writer) {
+		fmt.Fprintf(w, "card on %s (reader %s), demo profile\n", l.port, r.Firmware())
+		fmt.Fprintf(w, "national code  %s\nname           %s %s\nfather's name  %s\nbirth date     %s\n",
+			c.NationalCode, c.FirstName, c.LastName, c.FatherName, c.BirthDate)
+	})
+}
+
+func cmdDevicesAPDU(e *env, args []string) error {
+	fs := newFlags(e, "devices apdu")
+	var l lineFlags
+	l.add(fs, cardreader.Settings.Baud, cardreader.Settings.StopBits)
+	raw := fs.Bool("raw", false, "send the bytes as they are (no GET RESPONSE after 61xx, no resend after 6Cxx)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("devices apdu HEX…: give one or more APDUs in hex, e.g. 00A4040007A0000000031010")
+	}
+	var cmds [][]byte
+	for _, h := range pos {
+		b, err := hex.DecodeString(strings.NewReplacer(" ", "", ":", "", "-", "").Replace(h))
+		if err != nil {
+			return usagef("APDU %q is not hex: %v", h, err)
+		}
+		if _, err := iso7816.ParseCommand(b); err != nil {
+			return usagef("APDU %s: %v", h, err)
+		}
+		cmds = append(cmds, b)
+	}
+	if err := l.check(); err != nil {
+		return err
+	}
+	r, sim, err := e.openReader(&l, "")
+	if err != nil {
+		return err
+	}
+	if sim != nil {
+		defer sim.Close() // after the driver lets go of the port
+	}
+	defer r.Close()
+	card, atr, err := r.Connect(e.ctx)
+	if err != nil {
+		return err
+	}
+	type exchange struct {
+		Command  string `json:"command"`
+		Response string `json:"response"`
+		SW       string `json:"sw"`
+		Meaning  string `json:"meaning"`
+		MeaningF string `json:"meaning_fa"`
+	}
+	var out []exchange
+	for _, b := range cmds {
+		var resp iso7816.Response
+		if *raw {
+			resp, err = card.Transmit(e.ctx, b)
+		} else {
+			cmd, _ := iso7816.ParseCommand(b)
+			resp, err = card.Send(e.ctx, cmd)
+		}
+		if err != nil {
+			return fmt.Errorf("APDU %X: %w", b, err)
+		}
+		out = append(out, exchange{fmt.Sprintf("%X", b), fmt.Sprintf("%X", resp.Data), fmt.Sprintf("%04X", uint16(resp.SW)), resp.SW.English(), resp.SW.Persian()})
+	}
+	return e.emit(map[string]any{"port": l.port, "atr": fmt.Sprintf("%X", atr.Raw), "exchanges": out}, func(w io.Writer) {
+		fmt.Fprintf(w, "ATR %X\n", atr.Raw)
+		for _, x := range out {
+			fmt.Fprintf(w, "> %s\n< %s %s  %s\n", x.Command, x.Response, x.SW, x.Meaning)
+		}
+	})
+}
