@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/devices/cardprofile"
 	"github.com/pishkhan/pishkhan/devices/cardreader"
 	"github.com/pishkhan/pishkhan/devices/cardsim"
@@ -18,6 +21,7 @@ import (
 	"github.com/pishkhan/pishkhan/devices/printersim"
 	"github.com/pishkhan/pishkhan/devices/receipt"
 	"github.com/pishkhan/pishkhan/devices/serialport"
+	"github.com/pishkhan/pishkhan/store"
 )
 
 // profiles are the printer profiles a technician can name.
@@ -63,6 +67,48 @@ func (l *lineFlags) settings() serialport.Settings {
 	return serialport.Settings{Baud: l.baud, DataBits: l.dataBits, Parity: l.parity, StopBits: l.stopBits, ReadTimeout: l.timeout}
 }
 
+// fromConfig fills in the port and line settings the technician saved
+// (pishkhan devices configure) when --port is not given and the desk exists;
+// flags given explicitly win.
+func (l *lineFlags) fromConfig(e *env, fs *flag.FlagSet, kind store.DeviceKind, profile *string) {
+	if l.port != "" || l.sim {
+		return
+	}
+	if e.resolveData() != nil {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(e.dataDir, desk.DBFile)); err != nil {
+		return
+	}
+	d, err := e.openDesk()
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	c, ok, err := d.Store.Device(e.ctx, kind)
+	if err != nil || !ok {
+		return
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	l.port = c.Port
+	if !set["baud"] {
+		l.baud = c.Baud
+	}
+	if !set["data-bits"] {
+		l.dataBits = c.DataBits
+	}
+	if !set["parity"] {
+		l.parity = c.Parity
+	}
+	if !set["stop-bits"] {
+		l.stopBits = c.StopBits
+	}
+	if profile != nil && !set["profile"] && c.Profile != "" {
+		*profile = c.Profile
+	}
+}
+
 func (l *lineFlags) check() error {
 	if l.port == "" && !l.sim {
 		return usagef("--port is required (or --sim for a simulated device); 'pishkhan devices list' shows the ports")
@@ -78,7 +124,7 @@ func cmdDevices(e *env, args []string) error {
 		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if len(args) == 0 {
-		return usagef("devices list | status | test-print | read-card | apdu HEX…")
+		return usagef("devices list | config | configure printer|reader | status | test-print | read-card | apdu HEX…")
 	}
 	switch args[0] {
 	case "list":
@@ -91,8 +137,12 @@ func cmdDevices(e *env, args []string) error {
 		return cmdDevicesReadCard(e, args[1:])
 	case "apdu":
 		return cmdDevicesAPDU(e, args[1:])
+	case "configure":
+		return cmdDevicesConfigure(e, args[1:])
+	case "config":
+		return cmdDevicesConfig(e, args[1:])
 	}
-	return usagef("unknown devices command %q; devices list | status | test-print | read-card | apdu", args[0])
+	return usagef("unknown devices command %q; devices list | config | configure | status | test-print | read-card | apdu", args[0])
 }
 
 func cmdDevicesList(e *env, args []string) error {
@@ -155,6 +205,7 @@ func cmdDevicesStatus(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	l.fromConfig(e, fs, store.DevicePrinter, nil)
 	if err := firstErr(noArgs(pos), l.check()); err != nil {
 		return err
 	}
@@ -185,6 +236,7 @@ func cmdDevicesTestPrint(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	l.fromConfig(e, fs, store.DevicePrinter, prof)
 	p, ok := profiles[*prof]
 	if !ok {
 		return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
@@ -284,6 +336,7 @@ func cmdDevicesReadCard(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	l.fromConfig(e, fs, store.DeviceCardReader, nil)
 	if err := firstErr(noArgs(pos), l.check()); err != nil {
 		return err
 	}
@@ -333,6 +386,7 @@ func cmdDevicesAPDU(e *env, args []string) error {
 		}
 		cmds = append(cmds, b)
 	}
+	l.fromConfig(e, fs, store.DeviceCardReader, nil)
 	if err := l.check(); err != nil {
 		return err
 	}
@@ -373,6 +427,96 @@ func cmdDevicesAPDU(e *env, args []string) error {
 		fmt.Fprintf(w, "ATR %X\n", atr.Raw)
 		for _, x := range out {
 			fmt.Fprintf(w, "> %s\n< %s %s  %s\n", x.Command, x.Response, x.SW, x.Meaning)
+		}
+	})
+}
+
+func cmdDevicesConfigure(e *env, args []string) error {
+	if len(args) == 0 || (args[0] != "printer" && args[0] != "reader") {
+		return usagef("devices configure printer|reader --port PORT [--baud N] [--profile NAME]")
+	}
+	kind, isPrinter := store.DeviceCardReader, args[0] == "printer"
+	fs := newFlags(e, "devices configure "+args[0])
+	var l lineFlags
+	prof := new(string)
+	if isPrinter {
+		kind = store.DevicePrinter
+		l.add(fs, 0, 1)
+		prof = fs.String("profile", escpos.Profile80.Name, "printer profile: "+profileNames())
+	} else {
+		l.add(fs, cardreader.Settings.Baud, cardreader.Settings.StopBits)
+	}
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if l.port == "" {
+		return usagef("--port is required; 'pishkhan devices list' shows the ports")
+	}
+	if isPrinter {
+		p, ok := profiles[*prof]
+		if !ok {
+			return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
+		}
+		if l.baud == 0 {
+			l.baud = p.Baud
+		}
+	}
+	d, err := e.openDesk()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	c := store.DeviceSettings{Kind: kind, Port: l.port, Baud: l.baud, DataBits: l.dataBits, Parity: l.parity, StopBits: l.stopBits, Profile: *prof}
+	if err := d.ConfigureDevice(e.ctx, c, e.who()); err != nil {
+		return err
+	}
+	return cmdDevicesConfig(e, nil)
+}
+
+func cmdDevicesConfig(e *env, args []string) error {
+	fs := newFlags(e, "devices config")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	d, err := e.openDesk()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	out := map[string]any{}
+	var lines []string
+	for _, k := range []store.DeviceKind{store.DevicePrinter, store.DeviceCardReader} {
+		c, ok, err := d.Store.Device(e.ctx, k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			out[string(k)] = nil
+			lines = append(lines, fmt.Sprintf("%-12s not configured", k))
+			continue
+		}
+		out[string(k)] = map[string]any{"port": c.Port, "baud": c.Baud, "data_bits": c.DataBits, "parity": c.Parity, "stop_bits": c.StopBits,
+			"profile": c.Profile, "usb_serial": c.USBSerial}
+		line := fmt.Sprintf("%-12s %s %d %d%s%d", k, c.Port, c.Baud, c.DataBits, strings.ToUpper(c.Parity[:1]), c.StopBits)
+		if c.Profile != "" {
+			line += " profile " + c.Profile
+		}
+		if c.USBSerial != "" {
+			line += " (USB serial " + c.USBSerial + ")"
+		}
+		lines = append(lines, line)
+	}
+	return e.emit(out, func(w io.Writer) {
+		for _, l := range lines {
+			fmt.Fprintln(w, l)
 		}
 	})
 }

@@ -1,0 +1,144 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/devices/cardprofile"
+	"github.com/pishkhan/pishkhan/devices/cardreader"
+	"github.com/pishkhan/pishkhan/devices/escpos"
+	"github.com/pishkhan/pishkhan/devices/printer"
+	"github.com/pishkhan/pishkhan/devices/serialport"
+	"github.com/pishkhan/pishkhan/store"
+)
+
+// PrinterProfiles are the printer profiles a technician can choose, by name.
+var PrinterProfiles = []escpos.Profile{escpos.Profile80, escpos.Profile58, escpos.Profile80IranSystem, escpos.Profile58IranSystem}
+
+// PrinterProfile finds a profile by name.
+func PrinterProfile(name string) (escpos.Profile, bool) {
+	for _, p := range PrinterProfiles {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return escpos.Profile{}, false
+}
+
+// ConfigureDevice checks and saves how the desk reaches a device; the
+// technician's screen and `pishkhan devices configure` call it.
+func (d *Desk) ConfigureDevice(ctx context.Context, s store.DeviceSettings, actor string) error {
+	if strings.TrimSpace(s.Port) == "" {
+		return pishkhan.FieldError("port", "درگاه دستگاه را انتخاب کنید.", "no port given")
+	}
+	line := serialport.Settings{Baud: s.Baud, DataBits: s.DataBits, Parity: s.Parity, StopBits: s.StopBits}
+	if err := line.Check(); err != nil {
+		return pishkhan.WrapError(err, pishkhan.EInvalid, "تنظیمات درگاه (سرعت، بیت داده، توازن یا بیت پایان) نادرست است.", "line settings")
+	}
+	switch s.Kind {
+	case store.DevicePrinter:
+		if _, ok := PrinterProfile(s.Profile); !ok {
+			names := make([]string, len(PrinterProfiles))
+			for i, p := range PrinterProfiles {
+				names[i] = p.Name
+			}
+			return pishkhan.FieldError("profile", "نوع چاپگر را از فهرست انتخاب کنید.", "unknown printer profile %q (one of %s)", s.Profile, strings.Join(names, ", "))
+		}
+	case store.DeviceCardReader:
+		s.Profile = ""
+	default:
+		return pishkhan.FieldError("kind", "نوع دستگاه نادرست است.", "unknown device kind %q", s.Kind)
+	}
+	if s.USBSerial == "" {
+		if ports, err := serialport.List(); err == nil {
+			for _, p := range ports {
+				if p.Name == s.Port && p.USB {
+					s.USBSerial = p.Serial
+				}
+			}
+		}
+	}
+	return d.Store.SetDevice(ctx, s, actor)
+}
+
+// Devices are the desk's open devices.
+type Devices struct {
+	Printer *printer.Printer    // nil when none is configured
+	Reader  *cardreader.Reader  // nil when none is configured or it did not answer
+	Profile cardprofile.Profile // how cards become citizens
+	// ReaderErr says why the reader is not open, if it is configured.
+	ReaderErr error
+}
+
+// Close closes the devices.
+func (v *Devices) Close() {
+	if v.Printer != nil {
+		v.Printer.Close()
+	}
+	if v.Reader != nil {
+		v.Reader.Close()
+	}
+}
+
+// OpenDevices opens the configured devices and gives the printer to the
+// desk. A printer is opened lazily (its first job finds it); a card reader
+// is opened now and its error kept in ReaderErr, so a desk without a
+// working reader still works with typed national codes.
+func (d *Desk) OpenDevices(ctx context.Context) (*Devices, error) {
+	v := &Devices{Profile: cardprofile.Demo{}}
+	ps, ok, err := d.Store.Device(ctx, store.DevicePrinter)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		prof, found := PrinterProfile(ps.Profile)
+		if !found {
+			return nil, fmt.Errorf("printer profile %q is no longer known; configure the printer again", ps.Profile)
+		}
+		link := serialport.NewLink(ps.Port, serialport.Settings{Baud: ps.Baud, DataBits: ps.DataBits, Parity: ps.Parity, StopBits: ps.StopBits, ReadTimeout: 0})
+		link.Log = d.logger()
+		v.Printer = printer.New(link, d.logger())
+		if err := d.SetPrinter(v.Printer, prof); err != nil {
+			v.Close()
+			return nil, err
+		}
+	}
+	rs, ok, err := d.Store.Device(ctx, store.DeviceCardReader)
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	if ok {
+		v.Reader, v.ReaderErr = cardreader.Open(ctx, rs.Port, cardreader.Options{
+			Settings: serialport.Settings{Baud: rs.Baud, DataBits: rs.DataBits, Parity: rs.Parity, StopBits: rs.StopBits}, Log: d.logger()})
+	}
+	return v, nil
+}
+
+func (d *Desk) logger() *slog.Logger {
+	if d.Log != nil {
+		return d.Log
+	}
+	return slog.Default()
+}
+
+// ReadCard reads the citizen on the card in the reader through the
+// devices' card profile; pin is the citizen's card PIN if the card asks
+// for one.
+func (d *Desk) ReadCard(ctx context.Context, v *Devices, pin string) (pishkhan.Citizen, error) {
+	if v == nil || v.Reader == nil {
+		if v != nil && v.ReaderErr != nil {
+			return pishkhan.Citizen{}, v.ReaderErr
+		}
+		return pishkhan.Citizen{}, pishkhan.Errorf(pishkhan.EUnavailable, "کارت‌خوانی برای این میز تنظیم نشده است؛ کد ملی را وارد کنید.", "no card reader configured")
+	}
+	c, err := v.Reader.ReadCitizen(ctx, v.Profile, cardprofile.ReadOptions{PIN: pin})
+	if err != nil {
+		return c, err
+	}
+	d.logger().Info("card read", "reader", "ok") // nothing personal in logs
+	return c, nil
+}
