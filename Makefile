@@ -13,9 +13,15 @@ FUZZTIME  ?= 30s
 deps:
 	@bash scripts/deps.sh
 
-## run: the headless demo on a fresh demo data folder (~/.local/share/pishkhan-demo)
+## run: the window on the demo desk (~/.local/share/pishkhan-demo): demo data, the built-in
+## exchange simulator, simulated printer and card reader. With no display, the headless demo.
 run: deps build
-	$(BIN)/pishkhan demo --fresh
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(BIN)/pishkhan app --demo; \
+	else \
+		echo "no display: running the headless demo instead (for the window: xvfb-run make run, or run it on a desktop)"; \
+		$(BIN)/pishkhan demo --fresh; \
+	fi
 
 ## build: the pishkhan binary and tools into bin/
 build: deps

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"image"
 	"log/slog"
 	"strings"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/pishkhan/pishkhan/devices/cardreader"
 	"github.com/pishkhan/pishkhan/devices/escpos"
 	"github.com/pishkhan/pishkhan/devices/printer"
+	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/devices/receipt"
 	"github.com/pishkhan/pishkhan/devices/serialport"
 	"github.com/pishkhan/pishkhan/store"
 )
@@ -141,4 +144,34 @@ func (d *Desk) ReadCard(ctx context.Context, v *Devices, pin string) (pishkhan.C
 	}
 	d.logger().Info("card read", "reader", "ok") // nothing personal in logs
 	return c, nil
+}
+
+// TestPrint prints the standard sample receipt on the desk's printer and
+// returns the bytes sent, for a preview.
+func (d *Desk) TestPrint(ctx context.Context) ([]byte, escpos.Profile, error) {
+	if d.printing == nil {
+		return nil, escpos.Profile{}, errNoPrinter
+	}
+	enc, err := d.printing.encoder()
+	if err != nil {
+		return nil, d.printing.Profile, err
+	}
+	data, err := enc.Encode(receipt.Build(receipt.Sample(), d.printing.Profile.HeadDots))
+	if err != nil {
+		return nil, d.printing.Profile, err
+	}
+	return data, d.printing.Profile, d.printing.Printer.Print(ctx, data)
+}
+
+// Ports lists the machine's serial ports.
+func (d *Desk) Ports() ([]serialport.PortInfo, error) { return serialport.List() }
+
+// Preview draws receipt bytes as the paper would come out of a printer of
+// the profile (the printer simulator's renderer), for the window.
+func Preview(data []byte, p escpos.Profile) (image.Image, error) {
+	ops, err := escpos.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
+	}
+	return printersim.Job{Ops: ops, Printed: len(ops)}.Render(p.HeadDots, printersim.IranSystem(p.CodePage))
 }

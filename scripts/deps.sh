@@ -22,7 +22,9 @@ if [ "$(printf '%s\n%s\n' "$need_go" "$have" | sort -V | head -1)" != "$need_go"
 fi
 
 # libfribidi-bin: the reference (fribidi) that the tests of persian.Shape and persian.Visual compare against.
-pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libfribidi-bin)
+# pango1.0-tools: pango-view, the reference renderer the window's right-to-left tests compare against.
+# xvfb, xauth, imagemagick: a display for the test that opens the real window, and `import` to screenshot it.
+pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libfribidi-bin pango1.0-tools xvfb xauth x11-utils imagemagick)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${pkgs[@]}"; do

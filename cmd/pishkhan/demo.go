@@ -127,10 +127,7 @@ func cmdDemo(e *env, args []string) error {
 	fmt.Fprintf(w, "office %05d «%s», desk %02d\n", cfg.OfficeCode, cfg.OfficeName, cfg.DeskNumber)
 
 	step("2. users")
-	for _, u := range []desk.AddUserInput{
-		{Username: "modir", FullName: "مدیر دفتر نمایشی", Role: "supervisor", PIN: "۲۴۶۸۱۳"},
-		{Username: "operator1", FullName: "اپراتور یک", Role: "clerk", PIN: "135790"},
-	} {
+	for _, u := range demoUsers {
 		if _, err := d.User(ctx, u.Username); err == nil {
 			fmt.Fprintf(w, "%s already exists\n", u.Username)
 			continue
@@ -310,6 +307,13 @@ func cmdDemo(e *env, args []string) error {
 	fmt.Fprintf(w, "\nTry it yourself:\n  bin/pishkhan --data %s catalog search 'گواهینامه'\n  bin/pishkhan --data %s show %s\n  bin/pishkhan --data %s sync status --probe=false\n  bin/pishkhan devices test-print --sim --profile 80mm-iransystem --preview /tmp/receipt.png\nReceipt previews (what the simulated printer put on paper): %s\n",
 		e.dataDir, e.dataDir, codes[0], e.dataDir, devs.dir)
 	return nil
+}
+
+// demoUsers are the demo desk's users, one of each role.
+var demoUsers = []desk.AddUserInput{
+	{Username: "modir", FullName: "مدیر دفتر نمایشی", Role: "supervisor", PIN: "۲۴۶۸۱۳"},
+	{Username: "operator1", FullName: "اپراتور یک", Role: "clerk", PIN: "135790"},
+	{Username: "fanni", FullName: "کارشناس فنی نمایشی", Role: "technician", PIN: "975310"},
 }
 
 // demoSimDB is the demo exchange simulator's database file in the demo folder.

@@ -231,7 +231,7 @@ func cmdDevicesTestPrint(e *env, args []string) error {
 	var l lineFlags
 	l.add(fs, 0, 1)
 	prof := fs.String("profile", escpos.Profile80.Name, "printer profile: "+profileNames())
-	preview := fs.String("preview", "test-print.png", "write a PNG of what was sent here (empty: none)")
+	preview := fs.String("preview", "test-print.png", "write a PNG of the test receipt (as sent, or as it would have been) here (empty: none)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

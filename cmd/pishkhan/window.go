@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"log/slog"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/democatalog"
+	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/devices/cardsim"
+	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/store"
+	"github.com/pishkhan/pishkhan/sync/replicator"
+	"github.com/pishkhan/pishkhan/ui"
+)
+
+// cmdApp opens the window. With --demo it first prepares a demo desk in the
+// demo folder: the demo catalog and users, the built-in exchange simulator
+// on loopback (enrolled), and a simulated printer and card reader.
+func cmdApp(e *env, args []string) error {
+	fs := newFlags(e, "app")
+	demo := fs.Bool("demo", false, "use the demo desk: demo data, the built-in exchange simulator and simulated devices")
+	shot := fs.String("screenshot", "", "write a PNG of the window once it shows, then quit (for tests and docs)")
+	loginAs := fs.String("login", "", "with --demo: log in as this demo user (clerk, supervisor or technician)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if e.dataDir == "" && *demo {
+		if e.dataDir, err = demoDataDir(); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e.log = log
+	var d *desk.Desk
+	if *demo {
+		if err := claimDemoFolder(e.dataDir, false); err != nil {
+			return err
+		}
+		if d, err = e.createDesk(); err != nil {
+			return err
+		}
+	} else if d, err = e.createDesk(); err != nil {
+		return err
+	}
+	defer d.Close()
+	opts := ui.Options{Desk: d, Log: log}
+	if *demo {
+		stop, err := prepareDemoDesk(ctx, e.dataDir, d)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	v, err := d.OpenDevices(ctx)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	opts.Devices = v
+	if _, err := d.RecoverPrints(ctx); err != nil {
+		return err
+	}
+	if st, err := d.Store.SyncState(ctx); err == nil && st.KeyID != "" {
+		rep, err := d.NewReplicator(ctx, replicator.Config{Log: log})
+		if err != nil {
+			return err
+		}
+		go rep.Run(ctx)
+		opts.Replicator = rep
+	}
+	fa := fyneapp.NewWithID("ir.pishkhan.desk")
+	a := ui.New(ctx, fa, opts)
+	if *loginAs != "" {
+		if !*demo {
+			return usagef("--login works only with --demo (the demo users' PINs are public)")
+		}
+		var u *desk.AddUserInput
+		for i := range demoUsers {
+			if demoUsers[i].Role == *loginAs || demoUsers[i].Username == *loginAs {
+				u = &demoUsers[i]
+			}
+		}
+		if u == nil {
+			return usagef("--login: no demo user %q (clerk, supervisor or technician)", *loginAs)
+		}
+		if err := a.Login(u.Username, u.PIN); err != nil {
+			return err
+		}
+	}
+	if *shot != "" {
+		go func() {
+			time.Sleep(2 * time.Second)
+			var err error
+			fyne.Do(func() {
+				img := a.Window().Canvas().Capture()
+				var f *os.File
+				if f, err = os.Create(*shot); err == nil {
+					err = png.Encode(f, img)
+					f.Close()
+				}
+				fa.Quit()
+			})
+			if err != nil {
+				fmt.Fprintln(e.stderr, "pishkhan: screenshot:", err)
+			}
+		}()
+	}
+	a.Window().ShowAndRun()
+	return nil
+}
+
+// prepareDemoDesk makes the demo folder a working desk: initialised with
+// users and the demo catalog (once), the exchange simulator running and the
+// desk enrolled with it, and simulated devices configured. It returns what
+// stops them.
+func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), error) {
+	d.PINCost = pishkhan.DefaultArgon2id
+	if _, err := d.Config(ctx); err != nil {
+		if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان خدمات دولت شماره ۱۲۳۴۵ (نمایشی)", DeskNumber: "1"}, "demo"); err != nil {
+			return nil, err
+		}
+		for _, u := range demoUsers {
+			if _, err := d.AddUser(ctx, u, "demo"); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "demo"); err != nil {
+			return nil, err
+		}
+	}
+	sim, url, stopSim, err := startDemoExchange(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := d.Store.SyncState(ctx)
+	if err != nil || st.ExchangeURL != url {
+		cfg, _ := d.Config(ctx)
+		code, err := sim.IssueEnrolCode(ctx, cfg.OfficeCode, cfg.DeskNumber)
+		if err == nil {
+			_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, "demo")
+		}
+		if err != nil {
+			stopSim()
+			return nil, err
+		}
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	prn, err := printersim.Start(printersim.Options{Log: quiet})
+	if err != nil {
+		stopSim()
+		return nil, err
+	}
+	card, _ := cardsim.DemoCard(cardsim.DemoCitizen(), "")
+	rdr, err := cardsim.Start(ctx, cardsim.Options{Card: card, Log: quiet})
+	if err != nil {
+		prn.Close()
+		stopSim()
+		return nil, err
+	}
+	stop := func() { rdr.Close(); prn.Close(); stopSim() }
+	for _, s := range []store.DeviceSettings{
+		{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-raster"},
+		{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2},
+	} {
+		if err := d.ConfigureDevice(ctx, s, "demo"); err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	return stop, nil
+}

@@ -1,0 +1,234 @@
+// Package ui is Pishkhan's window: Persian, right to left, with Jalali
+// dates, for clerks taking walk-ins, supervisors watching the queue and
+// technicians setting up devices. It calls only package desk (and the
+// replicator's status for the sync bar): no SQL and no device bytes here.
+// Text goes through package ui/rtl before Fyne draws it.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/sync/replicator"
+	"github.com/pishkhan/pishkhan/ui/rtl"
+)
+
+// Options are what the window works with.
+type Options struct {
+	Desk    *desk.Desk
+	Devices *desk.Devices // may be nil: no printer, no reader
+	// Replicator, when set, runs in this process; the sync bar follows it
+	// and "sync now" wakes it. Nil: the bar reads the desk's sync state.
+	Replicator *replicator.Replicator
+	// IdleLock locks the session after this long without input (default 5 min).
+	IdleLock time.Duration
+	Log      *slog.Logger
+	// Inline runs slow work and its screen update in the caller's
+	// goroutine and starts no background tickers (the idle lock and the
+	// sync bar's refresh): the test driver has no UI thread to hand work
+	// to, so tests call what the tickers would.
+	Inline bool
+}
+
+// App is the desk's window.
+type App struct {
+	opts Options
+	d    *desk.Desk
+	fa   fyne.App
+	win  fyne.Window
+	log  *slog.Logger
+	ctx  context.Context
+
+	mu       sync.Mutex
+	user     *pishkhan.User
+	lastUsed time.Time
+
+	bar         *syncBar
+	loginScreen *loginScreen
+	walkin      *walkIn
+	board       *board
+}
+
+// New builds the window on a Fyne app (the real one, or test.NewApp in tests).
+func New(ctx context.Context, fa fyne.App, opts Options) *App {
+	if opts.IdleLock == 0 {
+		opts.IdleLock = 5 * time.Minute
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	fa.Settings().SetTheme(appTheme())
+	a := &App{opts: opts, d: opts.Desk, fa: fa, log: opts.Log, ctx: ctx, lastUsed: time.Now()}
+	a.win = fa.NewWindow(rtl.Text("پیشخوان"))
+	a.win.Resize(fyne.NewSize(1100, 720))
+	a.bar = newSyncBar(a)
+	if _, err := a.d.Config(ctx); err != nil {
+		a.showFirstRun()
+	} else {
+		a.showLogin("")
+	}
+	if c, ok := a.win.Canvas().(desktop.Canvas); ok {
+		c.SetOnKeyDown(func(*fyne.KeyEvent) { a.touch() })
+	}
+	if !opts.Inline {
+		go a.watchIdle()
+	}
+	return a
+}
+
+// background runs slow work (a device, the printer, the network) off the
+// UI thread, then then() on it.
+func (a *App) background(work func(), then func()) {
+	if a.opts.Inline {
+		work()
+		then()
+		return
+	}
+	go func() {
+		work()
+		fyne.Do(then)
+	}()
+}
+
+// Window is the app's window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// User is who is logged in, or nil.
+func (a *App) User() *pishkhan.User {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.user
+}
+
+func (a *App) touch() {
+	a.mu.Lock()
+	a.lastUsed = time.Now()
+	a.mu.Unlock()
+}
+
+// watchIdle locks the session after IdleLock without input.
+func (a *App) watchIdle() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-t.C:
+			fyne.Do(func() { a.checkIdle(time.Now()) })
+		}
+	}
+}
+
+// checkIdle locks the session if it has been idle for IdleLock at now.
+func (a *App) checkIdle(now time.Time) {
+	a.mu.Lock()
+	idle := a.user != nil && now.Sub(a.lastUsed) > a.opts.IdleLock
+	a.mu.Unlock()
+	if idle {
+		a.Lock()
+	}
+}
+
+// Lock ends the session: the login screen comes back, with the user name kept.
+func (a *App) Lock() {
+	a.mu.Lock()
+	u := a.user
+	a.user = nil
+	a.mu.Unlock()
+	name := ""
+	if u != nil {
+		name = u.Username
+		a.log.Info("session locked", "user", u.Username)
+	}
+	a.showLogin(name)
+}
+
+// Login logs a user in with their PIN, as the login form does.
+func (a *App) Login(username, pin string) error {
+	u, err := a.d.Authenticate(a.ctx, username, pin)
+	if err != nil {
+		return err
+	}
+	a.loggedIn(u)
+	return nil
+}
+
+// loggedIn shows the screens of the user's role.
+func (a *App) loggedIn(u pishkhan.User) {
+	a.mu.Lock()
+	a.user, a.lastUsed = &u, time.Now()
+	a.mu.Unlock()
+	var tabs []*container.TabItem
+	switch u.Role {
+	case pishkhan.RoleClerk:
+		a.walkin = newWalkIn(a)
+		a.board = newBoard(a)
+		tabs = append(tabs, container.NewTabItem(rtl.Text("پذیرش (F2)"), a.walkin.content),
+			container.NewTabItem(rtl.Text("جستجو و کارتابل امروز (F3)"), a.board.content))
+	case pishkhan.RoleSupervisor:
+		a.board = newBoard(a)
+		tabs = append(tabs, container.NewTabItem(rtl.Text("کارتابل امروز (F3)"), a.board.content))
+	case pishkhan.RoleTechnician:
+		tabs = append(tabs, container.NewTabItem(rtl.Text("دستگاه‌ها"), newTech(a).content))
+	}
+	// Right to left: the first tab is the rightmost.
+	rev := make([]*container.TabItem, len(tabs))
+	for i, t := range tabs {
+		rev[len(tabs)-1-i] = t
+	}
+	at := container.NewAppTabs(rev...)
+	at.Select(rev[len(rev)-1])
+	who := rtl.Label(u.FullName + " — " + u.Role.Persian())
+	lock := rtl.Button("قفل (Ctrl+L)", a.Lock)
+	top := container.NewVBox(container.NewBorder(nil, nil, lock, who), a.bar.content)
+	a.win.SetContent(container.NewBorder(top, nil, nil, nil, at))
+	a.shortcuts(at, tabs)
+	a.bar.refresh()
+}
+
+// shortcuts: every screen is one key away.
+func (a *App) shortcuts(at *container.AppTabs, tabs []*container.TabItem) {
+	c := a.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { a.Lock() })
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		a.touch()
+		switch e.Name {
+		case fyne.KeyF2:
+			if a.walkin != nil {
+				at.Select(tabs[0])
+				a.walkin.focusStart()
+			}
+		case fyne.KeyF3:
+			if a.board != nil {
+				at.Select(tabs[len(tabs)-1])
+				a.board.focus()
+			}
+		case fyne.KeyF5:
+			a.bar.syncNow()
+		}
+	})
+}
+
+// showError shows an error in Persian; the English goes to the log.
+func (a *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	a.log.Warn("shown to the user", "err", err)
+	msg := pishkhan.PersianMessage(err)
+	if msg == "" {
+		msg = "خطایی رخ داد؛ جزئیات در گزارش برنامه ثبت شد."
+	}
+	d := dialog.NewCustom(rtl.Text("خطا"), rtl.Text("بستن"), rtl.Label(msg), a.win)
+	d.Show()
+}

@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/democatalog"
+	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/devices/cardsim"
+	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/store"
+	"github.com/pishkhan/pishkhan/ui/rtl"
+)
+
+var cheapPIN = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
+
+// readyDesk is an initialised desk with a clerk, a supervisor and a
+// technician, and the demo catalog.
+func readyDesk(t *testing.T) *desk.Desk {
+	t.Helper()
+	ctx := context.Background()
+	d, err := desk.Open(ctx, filepath.Join(t.TempDir(), "data"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	d.PINCost = cheapPIN
+	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۱۲۳۴۵", DeskNumber: "1"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []desk.AddUserInput{
+		{Username: "clerk1", FullName: "زهرا احمدی", Role: "clerk", PIN: "2468"},
+		{Username: "boss", FullName: "مدیر دفتر", Role: "supervisor", PIN: "1357"},
+		{Username: "tech", FullName: "کارشناس فنی", Role: "technician", PIN: "9753"},
+	} {
+		if _, err := d.AddUser(ctx, u, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// withDevices gives the desk a simulated printer and card reader.
+func withDevices(t *testing.T, d *desk.Desk) (*desk.Devices, *printersim.Sim) {
+	t.Helper()
+	ctx := context.Background()
+	prn, err := printersim.Start(printersim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, _ := cardsim.DemoCard(cardsim.DemoCitizen(), "")
+	rdr, err := cardsim.Start(ctx, cardsim.Options{Card: card})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []store.DeviceSettings{
+		{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-raster"},
+		{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2},
+	} {
+		if err := d.ConfigureDevice(ctx, s, "tech"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err := d.OpenDevices(ctx)
+	if err != nil || v.ReaderErr != nil {
+		t.Fatalf("open devices: %v %v", err, v.ReaderErr)
+	}
+	t.Cleanup(func() { v.Close(); rdr.Close(); prn.Close() })
+	return v, prn
+}
+
+func newTestApp(t *testing.T, opts Options) *App {
+	t.Helper()
+	fa := test.NewApp()
+	t.Cleanup(fa.Quit)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	opts.Log = slog.New(slog.DiscardHandler)
+	opts.Inline = true
+	a := New(ctx, fa, opts)
+	a.win.Resize(fyne.NewSize(1100, 720))
+	return a
+}
+
+// login types a user name and PIN and presses Enter.
+func login(t *testing.T, a *App, user, pin string) {
+	t.Helper()
+	test.Type(a.loginScreen.user, user)
+	test.Type(a.loginScreen.pin, pin)
+	test.Tap(a.loginScreen.submit)
+}
+
+// eventually waits for cond, for work done off the UI thread.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func shown(l *widget.Label) string { return l.Text }
+
+// capture saves the window as a PNG in docs/screenshots when
+// PISHKHAN_SCREENSHOTS names that folder.
+func capture(t *testing.T, a *App, name string) {
+	dir := os.Getenv("PISHKHAN_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	png.Encode(f, a.win.Canvas().Capture())
+}
+
+func TestLoginAndLock(t *testing.T) {
+	d := readyDesk(t)
+	a := newTestApp(t, Options{Desk: d})
+	capture(t, a, "login")
+	login(t, a, "clerk1", "1111")
+	if a.User() != nil || !strings.Contains(shown(a.loginScreen.message), rtl.Text("درست نیست")) {
+		t.Fatalf("wrong PIN: user %v, message %q", a.User(), shown(a.loginScreen.message))
+	}
+	login(t, a, "", "2468") // the user name is still there
+	if u := a.User(); u == nil || u.Username != "clerk1" {
+		t.Fatalf("login: %v", u)
+	}
+	a.Lock()
+	if a.User() != nil || a.loginScreen.user.Text != "clerk1" {
+		t.Errorf("after lock: user %v, name field %q", a.User(), a.loginScreen.user.Text)
+	}
+}
+
+func TestIdleLock(t *testing.T) {
+	d := readyDesk(t)
+	a := newTestApp(t, Options{Desk: d, IdleLock: 5 * time.Minute})
+	login(t, a, "clerk1", "2468")
+	if a.User() == nil {
+		t.Fatal("not logged in")
+	}
+	a.checkIdle(time.Now().Add(4 * time.Minute))
+	if a.User() == nil {
+		t.Fatal("locked after 4 minutes of a 5-minute idle limit")
+	}
+	a.touch() // a key press
+	a.checkIdle(time.Now().Add(4 * time.Minute))
+	if a.User() == nil {
+		t.Fatal("locked although a key was pressed")
+	}
+	a.checkIdle(time.Now().Add(6 * time.Minute))
+	if a.User() != nil {
+		t.Fatal("not locked after 6 minutes idle")
+	}
+}
+
+// TestWalkIn: a clerk reads the card, finds the service by typing, fills
+// its form (a bad value is refused in Persian first), pays by card,
+// submits; the tracking code shows, the receipt prints, and the board
+// lists the request.
+func TestWalkIn(t *testing.T) {
+	d := readyDesk(t)
+	v, prn := withDevices(t, d)
+	a := newTestApp(t, Options{Desk: d, Devices: v})
+	login(t, a, "clerk1", "2468")
+	w := a.walkin
+	if w == nil {
+		t.Fatal("a clerk has no walk-in screen")
+	}
+	w.readCard()
+	eventually(t, "the card", func() bool { return w.first.Text != "" })
+	want := cardsim.DemoCitizen()
+	if w.first.Text != want.FirstName || w.last.Text != want.LastName {
+		t.Errorf("from the card: %q %q", w.first.Text, w.last.Text)
+	}
+	test.Type(w.mobile, "09121234567")
+	test.Type(w.search, "گذرنامه")
+	if len(w.hits) == 0 {
+		t.Fatal("no hits for گذرنامه")
+	}
+	var id string
+	for _, h := range w.hits {
+		if strings.Contains(h.SubServiceName, "گذرنامه") {
+			id = h.SubServiceID
+			break
+		}
+	}
+	w.choose(id)
+	capture(t, a, "walk-in")
+	// Fill the form from its schema; a bad mobile number is refused first.
+	spec := w.chosen.SubService.Fields
+	for _, f := range spec {
+		if f.Type == pishkhan.FieldMobile {
+			w.fieldIn[f.Key].SetText("0912")
+			if shown(w.fieldErr[f.Key]) == "" {
+				t.Errorf("a bad mobile number shows no message")
+			}
+		}
+	}
+	sample, ok := democatalog.SampleForm(w.chosen.SubService, want.NationalCode)
+	if !ok {
+		t.Fatal("no sample form")
+	}
+	for _, f := range spec {
+		val := sample[f.Key]
+		if en, ok := w.fieldIn[f.Key]; ok {
+			en.SetText(val)
+		}
+		if sel, ok := w.fieldSel[f.Key]; ok && val != "" {
+			for i, c := range f.Choices {
+				if c == val {
+					sel.SetSelectedIndex(i)
+				}
+			}
+		}
+	}
+	w.pay.SetSelected(payCard)
+	test.Type(w.ref, "123456789012")
+	test.Tap(w.submit)
+	if w.filed == nil {
+		t.Fatalf("not filed: %q", shown(w.message))
+	}
+	if !strings.Contains(shown(w.result), rtl.Text("کد رهگیری")) {
+		t.Errorf("result: %q", shown(w.result))
+	}
+	eventually(t, "the receipt", func() bool { return strings.Contains(shown(w.printState), rtl.Text("چاپ شد")) })
+	jobs, err := prn.WaitJobs(context.Background(), 1)
+	if err != nil || !jobs[0].Cut {
+		t.Fatalf("printer: %v", err)
+	}
+	capture(t, a, "walk-in-filed")
+	if len(a.board.rows) != 1 || a.board.rows[0].TrackingCode != w.filed.TrackingCode {
+		t.Errorf("board: %d rows", len(a.board.rows))
+	}
+	// The next walk-in starts clean.
+	w.reset()
+	if w.nationalCode.Text != "" || w.chosen != nil || !w.submit.Disabled() {
+		t.Error("reset left data behind")
+	}
+}
+
+// TestWalkInRefusesBadNationalCode: the typed code's check digit is wrong;
+// the screen says so in Persian and nothing is filed.
+func TestWalkInRefusesBadNationalCode(t *testing.T) {
+	d := readyDesk(t)
+	a := newTestApp(t, Options{Desk: d})
+	login(t, a, "clerk1", "2468")
+	w := a.walkin
+	test.Type(w.nationalCode, "۰۰۱۲۳۴۵۶۷۸")
+	if !strings.Contains(shown(w.cardMsg), rtl.Text("کنترل")) {
+		t.Errorf("bad national code message: %q", shown(w.cardMsg))
+	}
+	w.choose("ss-0001")
+	test.Type(w.first, "علی")
+	test.Type(w.last, "رضایی")
+	test.Tap(w.submit)
+	if w.filed != nil || shown(w.message) == "" {
+		t.Errorf("filed with a bad national code (message %q)", shown(w.message))
+	}
+	vs, _ := d.ListDay(context.Background(), d.Today())
+	if len(vs) != 0 {
+		t.Errorf("%d requests filed", len(vs))
+	}
+}
+
+// TestRoles: each role sees its own screens.
+func TestRoles(t *testing.T) {
+	d := readyDesk(t)
+	for _, c := range []struct {
+		user, pin     string
+		walkin, board bool
+	}{{"clerk1", "2468", true, true}, {"boss", "1357", false, true}, {"tech", "9753", false, false}} {
+		a := newTestApp(t, Options{Desk: d})
+		login(t, a, c.user, c.pin)
+		if (a.walkin != nil) != c.walkin || (a.board != nil) != c.board {
+			t.Errorf("%s: walk-in %v, board %v", c.user, a.walkin != nil, a.board != nil)
+		}
+		capture(t, a, "home-"+c.user)
+	}
+}

@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/ui/rtl"
+)
+
+// loginScreen is the login form; its fields are kept for tests.
+type loginScreen struct {
+	user, pin *widget.Entry
+	message   *widget.Label
+	submit    *widget.Button
+}
+
+// showLogin shows the login form (after start and after a lock).
+func (a *App) showLogin(username string) {
+	s := &loginScreen{user: widget.NewEntry(), pin: widget.NewPasswordEntry(), message: rtl.Label("")}
+	s.user.SetPlaceHolder("username")
+	s.user.SetText(username)
+	s.pin.SetPlaceHolder("PIN")
+	s.submit = rtl.Button("ورود", func() {
+		u, err := a.d.Authenticate(a.ctx, s.user.Text, s.pin.Text)
+		s.pin.SetText("")
+		if err != nil {
+			rtl.SetLabel(s.message, persianOr(err, "نام کاربری یا رمز نادرست است."))
+			return
+		}
+		a.loggedIn(u)
+	})
+	s.submit.Importance = widget.HighImportance
+	s.pin.OnSubmitted = func(string) { s.submit.OnTapped() }
+	s.user.OnSubmitted = func(string) { a.win.Canvas().Focus(s.pin) }
+	cfg, _ := a.d.Config(a.ctx)
+	title := rtl.Label("پیشخوان — " + cfg.OfficeName)
+	title.TextStyle.Bold = true
+	form := form(
+		field("نام کاربری", s.user),
+		field("رمز (PIN)", s.pin),
+	)
+	box := container.NewVBox(title, form, s.submit, s.message)
+	a.win.SetContent(container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(420, 260)), box)))
+	a.loginScreen = s
+	if username == "" {
+		a.win.Canvas().Focus(s.user)
+	} else {
+		a.win.Canvas().Focus(s.pin)
+	}
+}
+
+// showFirstRun sets the desk up: office, desk number, the first supervisor.
+func (a *App) showFirstRun() {
+	office, name, deskNo := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	user, full, pin := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
+	msg := rtl.Label("")
+	save := rtl.Button("راه‌اندازی میز", func() {
+		if _, err := a.d.Init(a.ctx, desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text}, "first-run"); err != nil {
+			rtl.SetLabel(msg, persianOr(err, "راه‌اندازی انجام نشد."))
+			return
+		}
+		if _, err := a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, "first-run"); err != nil {
+			rtl.SetLabel(msg, persianOr(err, "کاربر ساخته نشد."))
+			return
+		}
+		a.showLogin(user.Text)
+	})
+	save.Importance = widget.HighImportance
+	title := rtl.Label("راه‌اندازی نخستین: مشخصات دفتر و نخستین مدیر")
+	title.TextStyle.Bold = true
+	a.win.SetContent(container.NewVBox(title, form(
+		field("کد دفتر", office),
+		field("نام دفتر", name),
+		field("شماره میز", deskNo),
+		field("نام کاربری مدیر", user),
+		field("نام و نام خانوادگی مدیر", full),
+		field("رمز مدیر (PIN)", pin),
+	), save, msg, rtl.Label("پیوستن به مرکز تبادل از صفحه دستگاه‌ها و تنظیمات (کارشناس فنی) انجام می‌شود.")))
+	a.win.Canvas().Focus(office)
+}
+
+// persianOr is err's Persian message, or fallback when it has none.
+func persianOr(err error, fallback string) string {
+	if m := persianMessage(err); m != "" {
+		return m
+	}
+	return fallback
+}
