@@ -55,6 +55,7 @@ type App struct {
 	bar         *syncBar
 	loginScreen *loginScreen
 	walkin      *walkIn
+	tech        *tech
 	board       *board
 }
 
@@ -179,7 +180,8 @@ func (a *App) loggedIn(u pishkhan.User) {
 		a.board = newBoard(a)
 		tabs = append(tabs, container.NewTabItem(rtl.Text("کارتابل امروز (F3)"), a.board.content))
 	case pishkhan.RoleTechnician:
-		tabs = append(tabs, container.NewTabItem(rtl.Text("دستگاه‌ها"), newTech(a).content))
+		a.tech = newTech(a)
+		tabs = append(tabs, container.NewTabItem(rtl.Text("دستگاه‌ها"), a.tech.content))
 	}
 	// Right to left: the first tab is the rightmost.
 	rev := make([]*container.TabItem, len(tabs))

@@ -298,3 +298,40 @@ func TestRoles(t *testing.T) {
 		capture(t, a, "home-"+c.user)
 	}
 }
+
+// TestTechnicianScreen: the technician prints a test receipt and sees its
+// preview, asks the printer's status in words, and tests the card.
+func TestTechnicianScreen(t *testing.T) {
+	d := readyDesk(t)
+	v, prn := withDevices(t, d)
+	a := newTestApp(t, Options{Desk: d, Devices: v})
+	login(t, a, "tech", "9753")
+	tc := a.tech
+	if tc == nil || tc.prnProfile.Selected != "80mm-raster" || tc.prnPort.Text != prn.PortName() {
+		t.Fatalf("technician screen: %+v", tc)
+	}
+	tc.testPrint()
+	if tc.preview.Image == nil || tc.preview.Image.Bounds().Dx() != 576 || !strings.Contains(shown(tc.prnMsg), rtl.Text("انجام شد")) {
+		t.Fatalf("test print: message %q", shown(tc.prnMsg))
+	}
+	if jobs, err := prn.WaitJobs(context.Background(), 1); err != nil || !jobs[0].Cut {
+		t.Fatalf("printer: %v", err)
+	}
+	prn.SetPaperOut(true)
+	tc.printerStatus()
+	if !strings.Contains(shown(tc.prnMsg), rtl.Text("کاغذ")) {
+		t.Errorf("status with no paper: %q", shown(tc.prnMsg))
+	}
+	tc.testCard()
+	if !strings.Contains(shown(tc.rdrMsg), rtl.Text("کارت خوانده شد")) {
+		t.Errorf("card test: %q", shown(tc.rdrMsg))
+	}
+	capture(t, a, "technician")
+	// A bad printer setting is refused in Persian.
+	tc.prnProfile.SetSelected("80mm-raster")
+	tc.prnPort.SetText("")
+	tc.savePrinter()
+	if !strings.Contains(shown(tc.prnMsg), rtl.Text("درگاه")) {
+		t.Errorf("empty port: %q", shown(tc.prnMsg))
+	}
+}
