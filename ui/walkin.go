@@ -58,9 +58,9 @@ func newWalkIn(a *App) *walkIn {
 		service: heading(""), formBox: container.NewVBox(), fees: rtl.Label(""), ref: widget.NewEntry(), message: rtl.Label(""),
 		result: heading(""), printState: rtl.Label("")}
 	w.message.Importance = widget.DangerImportance
-	w.nationalCode.SetPlaceHolder("۰۰۱۲۳۴۵۶۷۹")
-	w.birth.SetPlaceHolder("۱۳۷۰/۰۱/۱۵")
-	w.mobile.SetPlaceHolder("۰۹۱۲۱۲۳۴۵۶۷")
+	w.nationalCode.SetPlaceHolder(rtl.Text("۱۰ رقم، با هر نوع رقم"))
+	w.birth.SetPlaceHolder(rtl.Text("روز/ماه/سال، مانند ۱۳۷۰/۰۱/۱۵"))
+	w.mobile.SetPlaceHolder(rtl.Text("۱۱ رقم، با ۰۹ آغاز می‌شود"))
 	w.search.SetPlaceHolder(rtl.Text("نام خدمت را بنویسید… (F4)"))
 	w.nationalCode.OnChanged = func(s string) { w.checkNationalCode() }
 	w.search.OnChanged = w.find

@@ -200,12 +200,18 @@ func (e *env) openPrinter(l *lineFlags) (*printer.Printer, *printersim.Sim, erro
 func cmdDevicesStatus(e *env, args []string) error {
 	fs := newFlags(e, "devices status")
 	var l lineFlags
-	l.add(fs, 115200, 1)
+	l.add(fs, 0, 1)
+	prof := fs.String("profile", escpos.Profile80.Name, "printer profile, for its baud rate when --baud is not given: "+profileNames())
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	l.fromConfig(e, fs, store.DevicePrinter, nil)
+	l.fromConfig(e, fs, store.DevicePrinter, prof)
+	if p, ok := profiles[*prof]; !ok {
+		return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
+	} else if l.baud == 0 {
+		l.baud = p.Baud
+	}
 	if err := firstErr(noArgs(pos), l.check()); err != nil {
 		return err
 	}
