@@ -39,11 +39,12 @@ test: vet
 	$(GO) test -race -count=1 -skip '^TestChaos$$' ./...
 	$(GO) test -race -count=1 -run '^TestChaos$$' -v ./sync/chaos/
 
-## bench: intake commit vs fsync, catalog search, backlog drain vs one-per-call; numbers go to docs/benchmarks.md
+## bench: intake commit vs fsync, catalog search, backlog drain vs one-per-call, receipts, the window (start-up, memory, search while typing); numbers go to docs/benchmarks.md
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/ ./devices/...
 	$(GO) run ./cmd/pishkhan-bench
 	$(GO) run ./cmd/pishkhan-syncbench
+	$(GO) run ./cmd/pishkhan-uibench
 
 ## chaos: the long crash tests: SIGKILLs during intake; SIGKILLs of agent and exchange with a line that drops connections
 chaos: deps

@@ -78,3 +78,9 @@ func (d *Desk) PurgePersonalData(ctx context.Context, retention time.Duration, a
 	}
 	return n, err
 }
+
+// NeedingAction lists the requests a supervisor should look at: refused
+// or needing action at the exchange, or with a receipt that failed to print.
+func (d *Desk) NeedingAction(ctx context.Context) ([]store.RequestView, error) {
+	return d.Store.RequestsNeedingAction(ctx, 500)
+}

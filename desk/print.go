@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"image"
 	"fmt"
 	"sync"
 
@@ -176,4 +177,25 @@ func (d *Desk) PrinterStatus(ctx context.Context) (escpos.Status, error) {
 		return escpos.Status{}, errNoPrinter
 	}
 	return d.printing.Printer.Status(ctx)
+}
+
+// ReceiptPreview draws the receipt of the request with this tracking code
+// as the desk's printer would print it now (the first receipt job's; a
+// copy's preview is the same with رونوشت on top).
+func (d *Desk) ReceiptPreview(ctx context.Context, code pishkhan.TrackingCode) (image.Image, error) {
+	if d.printing == nil {
+		return nil, errNoPrinter
+	}
+	v, err := d.Store.RequestByTracking(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if len(v.PrintJobs) == 0 {
+		return nil, pishkhan.Errorf(pishkhan.ENotFound, "این درخواست رسیدی برای چاپ ندارد.", "request %s has no print job", code)
+	}
+	data, err := d.ReceiptBytes(ctx, v.PrintJobs[0])
+	if err != nil {
+		return nil, err
+	}
+	return Preview(data, d.printing.Profile)
 }

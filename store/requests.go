@@ -561,3 +561,16 @@ func (s *DB) IntegrityReport(ctx context.Context) ([]string, error) {
 	}
 	return problems, nil
 }
+
+// RequestsNeedingAction returns, newest first and at most limit, the
+// requests a supervisor should look at: refused by the exchange (rejected,
+// conflict), waiting for the citizen or the office (needs action), or
+// whose receipt failed to print.
+func (s *DB) RequestsNeedingAction(ctx context.Context, limit int) ([]RequestView, error) {
+	if limit <= 0 {
+		return nil, pishkhan.Errorf(pishkhan.EInvalid, "اندازه فهرست نامعتبر است.", "limit must be positive, got %d", limit)
+	}
+	return s.queryRequests(ctx, `WHERE r.state IN ('rejected', 'conflict', 'needs_action')
+		OR r.id IN (SELECT request_id FROM print_jobs WHERE state = 'failed')
+		ORDER BY r.created_at DESC LIMIT ?`, limit)
+}

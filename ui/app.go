@@ -234,3 +234,13 @@ func (a *App) showError(err error) {
 	d := dialog.NewCustom(rtl.Text("خطا"), rtl.Text("بستن"), rtl.Label(msg), a.win)
 	d.Show()
 }
+
+// TypeSearch is the clerk typing q into the walk-in's service search: the
+// search runs and the hit list is drawn again. For benchmarks and tests.
+func (a *App) TypeSearch(q string) int {
+	if a.walkin == nil {
+		return 0
+	}
+	a.walkin.search.SetText(q)
+	return len(a.walkin.hits)
+}

@@ -105,7 +105,8 @@ func newBoard(a *App) *board {
 	}
 	reprint := rtl.Button("چاپ رونوشت", b.reprint)
 	today := rtl.Button("همه درخواست‌های امروز", b.reload)
-	top := container.NewVBox(rtl.Row(b.title), container.NewBorder(nil, nil, rtl.Row(today, reprint), nil, field("جستجو", b.query)), b.message)
+	attention := rtl.Button("نیازمند اقدام", b.needingAction)
+	top := container.NewVBox(rtl.Row(b.title), container.NewBorder(nil, nil, rtl.Row(today, attention, reprint), nil, field("جستجو", b.query)), b.message)
 	b.content = container.NewBorder(top, container.NewVScroll(b.detail), nil, nil, b.table)
 	b.reload()
 	return b
@@ -130,6 +131,18 @@ func (b *board) set(vs []store.RequestView) {
 	rtl.SetLabel(b.detail, "")
 	b.table.UnselectAll()
 	b.table.Refresh()
+}
+
+// needingAction lists what a supervisor should look at: refused or
+// needing action at the exchange, or a receipt that failed to print.
+func (b *board) needingAction() {
+	vs, err := b.a.d.NeedingAction(b.a.ctx)
+	if err != nil {
+		rtl.SetLabel(b.message, persianOr(err, "فهرست خوانده نشد."))
+		return
+	}
+	rtl.SetLabel(b.title, fmt.Sprintf("نیازمند اقدام — %s درخواست", persian.ToPersianDigits(fmt.Sprint(len(vs)))))
+	b.set(vs)
 }
 
 // lookup finds requests by tracking code or national code.

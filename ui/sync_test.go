@@ -16,7 +16,6 @@ import (
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/sync/exchangesim"
 	"github.com/pishkhan/pishkhan/sync/replicator"
-	"github.com/pishkhan/pishkhan/ui/rtl"
 )
 
 // fileThroughWindow files a walk-in of sub-service ss the way a clerk does.
@@ -88,8 +87,8 @@ func TestOfflineWalkInSyncedLater(t *testing.T) {
 	r := fileThroughWindow(t, a, "052417893", "ss-0001")
 	eventually(t, "the offline bar", func() bool {
 		a.bar.refresh()
-		return rep.Status().Pending == 1 && strings.Contains(a.bar.state.Text, rtl.Text("بدون اتصال")) &&
-			strings.Contains(a.bar.pending.Text, "۱")
+		return rep.Status().Pending == 1 && strings.Contains(shown(a.bar.state), "بدون اتصال") &&
+			strings.Contains(shown(a.bar.pending), "۱")
 	})
 	if len(a.board.rows) != 1 || !a.board.rows[0].State.Unsent() {
 		t.Fatalf("board while offline: %+v", a.board.rows)
@@ -101,14 +100,14 @@ func TestOfflineWalkInSyncedLater(t *testing.T) {
 	a.bar.syncNow()
 	eventually(t, "the line back and the outbox drained", func() bool {
 		a.bar.refresh()
-		return rep.Status().Pending == 0 && strings.Contains(a.bar.state.Text, rtl.Text("برخط"))
+		return rep.Status().Pending == 0 && strings.Contains(shown(a.bar.state), "برخط")
 	})
 	a.board.reload()
 	a.bar.refresh()
 	if got := a.board.rows[0]; got.TrackingCode != r.TrackingCode || got.State != pishkhan.StateAccepted {
 		t.Errorf("board after sync: %s %s", got.TrackingCode, got.State)
 	}
-	if !strings.Contains(a.bar.pending.Text, rtl.Text("خالی")) {
-		t.Errorf("bar after sync: %q", a.bar.pending.Text)
+	if !strings.Contains(shown(a.bar.pending), "خالی") {
+		t.Errorf("bar after sync: %q", shown(a.bar.pending))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
@@ -45,6 +46,7 @@ type walkIn struct {
 	printState *widget.Label
 	filed      *pishkhan.Request
 	left       *fyne.Container // the form's column, laid out again when the form changes
+	receipt    *canvas.Image   // the receipt's preview, as the printer gets it
 }
 
 const (
@@ -56,7 +58,10 @@ func newWalkIn(a *App) *walkIn {
 	w := &walkIn{a: a, nationalCode: widget.NewEntry(), first: widget.NewEntry(), last: widget.NewEntry(), father: widget.NewEntry(),
 		birth: widget.NewEntry(), mobile: widget.NewEntry(), cardMsg: rtl.Label(""), search: widget.NewEntry(),
 		service: heading(""), formBox: container.NewVBox(), fees: rtl.Label(""), ref: widget.NewEntry(), message: rtl.Label(""),
-		result: heading(""), printState: rtl.Label("")}
+		result: heading(""), printState: rtl.Label(""), receipt: canvas.NewImageFromImage(nil)}
+	w.receipt.FillMode = canvas.ImageFillContain
+	w.receipt.SetMinSize(fyne.NewSize(280, 460))
+	w.receipt.Hide()
 	w.message.Importance = widget.DangerImportance
 	w.nationalCode.SetPlaceHolder(rtl.Text("۱۰ رقم، با هر نوع رقم"))
 	w.birth.SetPlaceHolder(rtl.Text("روز/ماه/سال، مانند ۱۳۷۰/۰۱/۱۵"))
@@ -106,7 +111,7 @@ func newWalkIn(a *App) *walkIn {
 	right := container.NewBorder(heading("۱. متقاضی"), nil, nil, nil, container.NewVBox(citizen, heading("۲. خدمت"), container.NewGridWrap(fyne.NewSize(520, 220), find)))
 	pay := form(field("روش پرداخت", w.pay), field("شماره پیگیری", w.ref))
 	left := container.NewVBox(heading("۳. فرم خدمت"), w.service, w.formBox, w.fees, heading("۴. پرداخت"), pay, w.submit, w.message,
-		w.result, w.printState, rtl.Row(next, reprint))
+		w.result, w.printState, rtl.Row(next, reprint), w.receipt)
 	w.left = left
 	w.content = container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
 	w.content.(*container.Split).Offset = 0.5
@@ -291,8 +296,16 @@ func (w *walkIn) file() {
 	w.printReceipt()
 }
 
-// printReceipt prints the new receipt off the UI thread.
+// printReceipt shows the new receipt's preview and prints it off the UI thread.
 func (w *walkIn) printReceipt() {
+	if img, err := w.a.d.ReceiptPreview(w.a.ctx, w.filed.TrackingCode); err == nil {
+		w.receipt.Image = img
+		w.receipt.Show()
+		w.receipt.Refresh()
+		w.left.Refresh()
+	} else {
+		w.a.log.Warn("receipt preview", "err", err)
+	}
 	rtl.SetLabel(w.printState, "در حال چاپ رسید…")
 	var err error
 	w.a.background(func() {
@@ -339,5 +352,7 @@ func (w *walkIn) reset() {
 	}
 	w.pay.SetSelected(payCash)
 	w.submit.Disable()
+	w.receipt.Image = nil
+	w.receipt.Hide()
 	w.focusStart()
 }

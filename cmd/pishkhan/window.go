@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"image/png"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,7 +30,8 @@ func cmdApp(e *env, args []string) error {
 	fs := newFlags(e, "app")
 	demo := fs.Bool("demo", false, "use the demo desk: demo data, the built-in exchange simulator and simulated devices")
 	shot := fs.String("screenshot", "", "write a PNG of the window once it shows, then quit (for tests and docs)")
-	loginAs := fs.String("login", "", "with --demo: log in as this demo user (clerk, supervisor or technician)")
+	loginAs := fs.String("login", "", "log in as this user: with --demo a demo user (clerk, supervisor or technician); otherwise a user name, the PIN read from standard input")
+	readyFile := fs.String("ready-file", "", "write the seconds from process start to the first drawn frame here (for the start-up benchmark)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -85,21 +88,36 @@ func cmdApp(e *env, args []string) error {
 	fa := fyneapp.NewWithID("ir.pishkhan.desk")
 	a := ui.New(ctx, fa, opts)
 	if *loginAs != "" {
-		if !*demo {
-			return usagef("--login works only with --demo (the demo users' PINs are public)")
-		}
-		var u *desk.AddUserInput
-		for i := range demoUsers {
-			if demoUsers[i].Role == *loginAs || demoUsers[i].Username == *loginAs {
-				u = &demoUsers[i]
+		user, pin := *loginAs, ""
+		if *demo {
+			var u *desk.AddUserInput
+			for i := range demoUsers {
+				if demoUsers[i].Role == *loginAs || demoUsers[i].Username == *loginAs {
+					u = &demoUsers[i]
+				}
 			}
+			if u == nil {
+				return usagef("--login: no demo user %q (clerk, supervisor or technician)", *loginAs)
+			}
+			user, pin = u.Username, u.PIN
+		} else {
+			line, err := bufio.NewReader(e.stdin).ReadString('\n')
+			if err != nil && line == "" {
+				return usagef("--login %s: give the PIN on standard input", user)
+			}
+			pin = strings.TrimSpace(line)
 		}
-		if u == nil {
-			return usagef("--login: no demo user %q (clerk, supervisor or technician)", *loginAs)
-		}
-		if err := a.Login(u.Username, u.PIN); err != nil {
+		if err := a.Login(user, pin); err != nil {
 			return err
 		}
+	}
+	if *readyFile != "" {
+		fa.Lifecycle().SetOnStarted(func() {
+			// Queued behind the first paint of the shown window.
+			fyne.Do(func() {
+				os.WriteFile(*readyFile, []byte(fmt.Sprintf("%.4f\n", time.Since(processStart).Seconds())), 0o644)
+			})
+		})
 	}
 	if *shot != "" {
 		go func() {
@@ -183,3 +201,7 @@ func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), err
 	}
 	return stop, nil
 }
+
+// processStart is when the process began running Go code (package
+// initialisation), as near to exec as Go can see.
+var processStart = time.Now()
