@@ -79,7 +79,7 @@ func newBoard(a *App) *board {
 			v := b.rows[id.Row-1]
 			switch col {
 			case 0:
-				rtl.SetLabel(l, persian.ToPersianDigits(v.TrackingCode.Display()))
+				rtl.SetLabel(l, rtl.LTR(persian.ToPersianDigits(v.TrackingCode.Display())))
 			case 1:
 				rtl.SetLabel(l, strings.TrimSpace(v.Citizen.FirstName+" "+v.Citizen.LastName))
 			case 2:
@@ -166,7 +166,7 @@ func (b *board) showDetail(v store.RequestView) {
 		v = full
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "%s — %s %s — %s\n", persian.ToPersianDigits(v.TrackingCode.Display()), v.Citizen.FirstName, v.Citizen.LastName, v.SubServiceName)
+	fmt.Fprintf(&s, "%s — %s %s — %s\n", rtl.LTR(persian.ToPersianDigits(v.TrackingCode.Display())), v.Citizen.FirstName, v.Citizen.LastName, v.SubServiceName)
 	fmt.Fprintf(&s, "وضعیت: %s", v.State.Persian())
 	if v.StateNote != "" {
 		fmt.Fprintf(&s, " (%s)", v.StateNote)

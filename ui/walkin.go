@@ -284,7 +284,7 @@ func (w *walkIn) file() {
 	}
 	w.filed = r
 	rtl.SetLabel(w.message, "")
-	rtl.SetLabel(w.result, "ثبت شد. کد رهگیری: "+persian.ToPersianDigits(r.TrackingCode.Display()))
+	rtl.SetLabel(w.result, "ثبت شد. کد رهگیری: "+rtl.LTR(persian.ToPersianDigits(r.TrackingCode.Display())))
 	w.submit.Disable()
 	if w.a.opts.Replicator != nil {
 		w.a.opts.Replicator.SyncNow()

@@ -8,14 +8,8 @@ package rtl
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
-
-// Text turns one line of logical-order text of a right-to-left paragraph
-// into the string Fyne must be given to draw it as a Persian reader
-// expects. (Placeholder: the real ordering is being built.)
-func Text(s string) string { return s }
 
 // Label is a label of right-to-left text, aligned right.
 func Label(s string) *widget.Label {
@@ -29,12 +23,3 @@ func SetLabel(l *widget.Label, s string) { l.SetText(Text(s)) }
 
 // Button is a button with a right-to-left caption.
 func Button(s string, tapped func()) *widget.Button { return widget.NewButton(Text(s), tapped) }
-
-// Row lays objects out from right to left: the first is rightmost.
-func Row(objs ...fyne.CanvasObject) *fyne.Container {
-	rev := make([]fyne.CanvasObject, len(objs))
-	for i, o := range objs {
-		rev[len(objs)-1-i] = o
-	}
-	return container.NewHBox(rev...)
-}
