@@ -24,8 +24,9 @@ type walkIn struct {
 	a       *App
 	content fyne.CanvasObject
 
-	nationalCode, first, last, father, birth, mobile *widget.Entry
-	cardMsg                                          *widget.Label
+	nationalCode, mobile       *rtl.DigitEntry
+	first, last, father, birth *widget.Entry
+	cardMsg                    *widget.Label
 
 	search  *widget.Entry
 	hits    []store.CatalogHit
@@ -55,8 +56,8 @@ const (
 )
 
 func newWalkIn(a *App) *walkIn {
-	w := &walkIn{a: a, nationalCode: widget.NewEntry(), first: widget.NewEntry(), last: widget.NewEntry(), father: widget.NewEntry(),
-		birth: widget.NewEntry(), mobile: widget.NewEntry(), cardMsg: rtl.Label(""), search: widget.NewEntry(),
+	w := &walkIn{a: a, nationalCode: rtl.NewDigitEntry(), first: widget.NewEntry(), last: widget.NewEntry(), father: widget.NewEntry(),
+		birth: widget.NewEntry(), mobile: rtl.NewDigitEntry(), cardMsg: rtl.Label(""), search: widget.NewEntry(),
 		service: heading(""), formBox: container.NewVBox(), fees: rtl.Label(""), ref: widget.NewEntry(), message: rtl.Label(""),
 		result: heading(""), printState: rtl.Label(""), receipt: canvas.NewImageFromImage(nil)}
 	w.receipt.FillMode = canvas.ImageFillContain
@@ -67,7 +68,8 @@ func newWalkIn(a *App) *walkIn {
 	w.birth.SetPlaceHolder(rtl.Text("روز/ماه/سال، مانند ۱۳۷۰/۰۱/۱۵"))
 	w.mobile.SetPlaceHolder(rtl.Text("۱۱ رقم، با ۰۹ آغاز می‌شود"))
 	w.search.SetPlaceHolder(rtl.Text("نام خدمت را بنویسید… (F4)"))
-	w.nationalCode.OnChanged = func(s string) { w.checkNationalCode() }
+	w.nationalCode.MaxLen, w.mobile.MaxLen = 10, 11
+	w.nationalCode.OnValue = func(string) { w.checkNationalCode() }
 	w.search.OnChanged = w.find
 	w.hitList = widget.NewList(func() int { return len(w.hits) },
 		func() fyne.CanvasObject { return rtl.Label("") },
@@ -127,8 +129,8 @@ func (w *walkIn) focusStart() { w.a.win.Canvas().Focus(w.nationalCode) }
 
 // checkNationalCode shows whether the typed code is valid, as it is typed.
 func (w *walkIn) checkNationalCode() {
-	s := w.nationalCode.Text
-	if len([]rune(persian.ToLatinDigits(s))) < 10 {
+	s := w.nationalCode.Value()
+	if len(s) < 10 {
 		rtl.SetLabel(w.cardMsg, "")
 		return
 	}
@@ -209,11 +211,11 @@ func (w *walkIn) choose(id string) {
 			in = sel
 		} else {
 			en := widget.NewEntry()
-			if f.Type == pishkhan.FieldNationalCode && w.nationalCode.Text != "" {
-				en.SetText(w.nationalCode.Text)
+			if f.Type == pishkhan.FieldNationalCode && w.nationalCode.Value() != "" {
+				en.SetText(w.nationalCode.Value())
 			}
-			if f.Type == pishkhan.FieldMobile && w.mobile.Text != "" {
-				en.SetText(w.mobile.Text)
+			if f.Type == pishkhan.FieldMobile && w.mobile.Value() != "" {
+				en.SetText(w.mobile.Value())
 			}
 			en.OnChanged = func(v string) {
 				if _, err := f.Validate(v); err != nil && v != "" {
@@ -243,8 +245,8 @@ func (w *walkIn) choose(id string) {
 
 // input gathers what the clerk entered.
 func (w *walkIn) input() desk.IntakeInput {
-	in := desk.IntakeInput{NationalCode: w.nationalCode.Text, FirstName: w.first.Text, LastName: w.last.Text, FatherName: w.father.Text,
-		BirthDate: w.birth.Text, Mobile: w.mobile.Text, Fields: map[string]string{}, PayMethod: "cash"}
+	in := desk.IntakeInput{NationalCode: w.nationalCode.Value(), FirstName: w.first.Text, LastName: w.last.Text, FatherName: w.father.Text,
+		BirthDate: w.birth.Text, Mobile: w.mobile.Value(), Fields: map[string]string{}, PayMethod: "cash"}
 	if w.chosen != nil {
 		in.SubServiceID = w.chosen.SubService.ID
 		for _, f := range w.chosen.SubService.Fields {
@@ -339,9 +341,11 @@ func (w *walkIn) reprint() {
 
 // reset starts the next walk-in.
 func (w *walkIn) reset() {
-	for _, e := range []*widget.Entry{w.nationalCode, w.first, w.last, w.father, w.birth, w.mobile, w.search, w.ref} {
+	for _, e := range []*widget.Entry{w.first, w.last, w.father, w.birth, w.search, w.ref} {
 		e.SetText("")
 	}
+	w.nationalCode.SetValue("")
+	w.mobile.SetValue("")
 	w.chosen, w.hits, w.filed = nil, nil, nil
 	w.hitList.UnselectAll()
 	w.hitList.Refresh()
