@@ -56,6 +56,7 @@ type App struct {
 	loginScreen *loginScreen
 	walkin      *walkIn
 	tech        *tech
+	keys        func(fyne.KeyName) // presses a function key, for tests
 	board       *board
 }
 
@@ -198,8 +199,13 @@ func (a *App) loggedIn(u pishkhan.User) {
 	a.bar.refresh()
 }
 
-// shortcuts: every screen is one key away.
+// shortcuts: every screen and every step of a walk-in is one key away:
+// F2 walk-in, F3 board, F4 service search, F5 sync now, F6 read the card,
+// Ctrl+Enter file, Ctrl+N next walk-in, Ctrl+L lock.
 func (a *App) shortcuts(at *container.AppTabs, tabs []*container.TabItem) {
+	a.keys = func(k fyne.KeyName) {
+		a.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+	}
 	c := a.win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { a.Lock() })
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
@@ -214,6 +220,16 @@ func (a *App) shortcuts(at *container.AppTabs, tabs []*container.TabItem) {
 			if a.board != nil {
 				at.Select(tabs[len(tabs)-1])
 				a.board.focus()
+			}
+		case fyne.KeyF4:
+			if a.walkin != nil {
+				at.Select(tabs[0])
+				a.win.Canvas().Focus(a.walkin.search)
+			}
+		case fyne.KeyF6:
+			if a.walkin != nil {
+				at.Select(tabs[0])
+				a.walkin.readCard()
 			}
 		case fyne.KeyF5:
 			a.bar.syncNow()

@@ -347,3 +347,66 @@ func TestTechnicianScreen(t *testing.T) {
 		t.Errorf("empty port: %q", shown(tc.prnMsg))
 	}
 }
+
+// TestKeyboard: the function keys reach every step without the mouse.
+func TestKeyboard(t *testing.T) {
+	d := readyDesk(t)
+	v, _ := withDevices(t, d)
+	a := newTestApp(t, Options{Desk: d, Devices: v})
+	login(t, a, "clerk1", "2468")
+	focused := func() fyne.Focusable { return a.win.Canvas().Focused() }
+	a.keys(fyne.KeyF4)
+	if focused() != a.walkin.search {
+		t.Errorf("F4 focused %T, not the service search", focused())
+	}
+	a.keys(fyne.KeyF6)
+	if a.walkin.first.Text == "" {
+		t.Error("F6 did not read the card")
+	}
+	a.keys(fyne.KeyF3)
+	if focused() != a.board.query {
+		t.Errorf("F3 focused %T, not the board's search", focused())
+	}
+	a.keys(fyne.KeyF2)
+	if focused() != a.walkin.nationalCode {
+		t.Errorf("F2 focused %T, not the national code", focused())
+	}
+}
+
+// TestSupervisorNeedingAction: the supervisor lists the requests that need
+// a person — here one the exchange rejected.
+func TestSupervisorNeedingAction(t *testing.T) {
+	d := readyDesk(t)
+	ctx := context.Background()
+	e, _ := d.SubService(ctx, "ss-0001")
+	var rs []*pishkhan.Request
+	for _, nine := range []string{"001234567", "052417893"} {
+		nc, _ := pishkhan.CompleteNationalCode(nine)
+		form, _ := democatalog.SampleForm(e.SubService, nc)
+		r, err := d.Intake(ctx, desk.IntakeInput{NationalCode: string(nc), FirstName: "علی", LastName: "رضایی", SubServiceID: "ss-0001",
+			Fields: form, PayMethod: "cash", Clerk: "clerk1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	for _, s := range []pishkhan.RequestState{pishkhan.StateSending, pishkhan.StateRejected} {
+		if err := d.Store.TransitionRequest(ctx, rs[1].ID, s, "مدارک ناقص", "replicator"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := newTestApp(t, Options{Desk: d})
+	login(t, a, "boss", "1357")
+	if len(a.board.rows) != 2 {
+		t.Fatalf("today: %d rows", len(a.board.rows))
+	}
+	a.board.needingAction()
+	if len(a.board.rows) != 1 || a.board.rows[0].ID != rs[1].ID || !strings.Contains(shown(a.board.title), "نیازمند اقدام") {
+		t.Errorf("needing action: %d rows, title %q", len(a.board.rows), shown(a.board.title))
+	}
+	a.board.table.Select(widget.TableCellID{Row: 1, Col: 0})
+	if !strings.Contains(shown(a.board.detail), "مدارک ناقص") {
+		t.Errorf("detail: %q", shown(a.board.detail))
+	}
+	capture(t, a, "needing-action")
+}
