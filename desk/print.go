@@ -3,8 +3,8 @@ package desk
 import (
 	"context"
 	"errors"
-	"image"
 	"fmt"
+	"image"
 	"sync"
 
 	"github.com/pishkhan/pishkhan"

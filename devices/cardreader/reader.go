@@ -14,11 +14,41 @@
 // PollInterval while idle, so Events reports cards as they come and go.
 //
 // Every exchange waits with a context.Context and a read timeout that each
-// time extension (a 80..FF byte, or an answer with bmCommandStatus = 2)
-// renews; a NAK from the reader makes the driver resend, a garbled answer
-// makes it send a NAK, both a bounded number of times. If the port fails
-// (a USB adapter pulled out) the driver reopens it with exponential
-// backoff and reports ReaderLost and ReaderBack on Events.
+// time extension renews (a 80..FF byte: ReadTimeout again; an answer with
+// bmCommandStatus = 2: ReadTimeout times its bError). Answers are matched
+// to the command by bSeq, slot and type; stale ones are dropped.
+//
+// Line errors, and how the driver stays safe with them:
+//   - A NAK (03 15 16) from the reader means it got the command garbled
+//     and did not run it: the driver sends the command again, a bounded
+//     number of times, but only while nothing of the command's echo or
+//     answer has arrived. A NAK after that is ignored, since sending the
+//     command again would run it twice (a wrong VERIFY would cost two
+//     tries).
+//   - libccid never sends a NAK itself. The driver does so, to get a
+//     garbled answer again, only for commands that are harmless to run
+//     twice: GetSlotStatus, the firmware escape (02) and IccPowerOff. A
+//     garbled answer to any other command is ErrGarbledAnswer (wrapping
+//     ErrProtocol): the caller decides whether to start over.
+//   - After noise the decoder trusts card movements (50 02, 50 03) and
+//     time requests (80..FF) only once a good frame has arrived or the
+//     line has been quiet for a moment, so noise is never read as a card
+//     pulled out.
+//
+// PowerOn asks for 5 V first and then 3 V and 1.8 V if the card does not
+// answer, as libccid's CmdPowerOn does for a reader without automatic
+// voltage selection (a GemPC Twin's dwFeatures is 00010230: no
+// AUTO_VOLTAGE, no AUTO_ACTIVATION). Connect refuses a card whose default
+// protocol is not T=0 (UnsupportedProtocolError): T=1 needs a block layer
+// this driver does not have.
+//
+// If the port fails (a USB adapter pulled out), or the reader stops
+// answering while the port stays open (maxPollMisses slot-status polls in
+// a row time out), the driver reopens it with exponential backoff and
+// reports ReaderLost and ReaderBack on Events.
+//
+// Logs never carry APDU data or raw frames (a VERIFY holds the PIN), only
+// message headers and lengths.
 //
 // Reader implements iso7816.Transmitter.
 package cardreader
@@ -59,7 +89,13 @@ const (
 	stallTimeout = 300 * time.Millisecond
 	// tick is the port's read timeout, how often the read loop looks up.
 	tick = 50 * time.Millisecond
+	// maxPollMisses is how many slot-status polls in a row may time out
+	// before the reader is taken for lost and the port reopened.
+	maxPollMisses = 3
 )
+
+// powerOnVoltages are the bPowerSelect values PowerOn tries, in order.
+var powerOnVoltages = []ccid.Voltage{ccid.Voltage5V, ccid.Voltage3V, ccid.Voltage1V8}
 
 // Options configure a Reader. The zero value is the GemPC Twin's defaults.
 type Options struct {
@@ -72,9 +108,11 @@ type Options struct {
 	// StartTimeout is how long the reader has to answer the first command. 0: 2 s.
 	StartTimeout time.Duration
 	// Retries bounds the resends after a NAK and the NAKs sent for garbled
-	// answers, per exchange. 0: 3; negative: none.
+	// answers (to harmless commands only), per exchange. 0: 3; negative: none.
 	Retries int
 	// PollInterval is how often an idle driver asks the slot status. 0: 1 s; negative: never.
+	// Polling also finds a reader that stopped answering: after
+	// maxPollMisses (3) polls in a row time out the port is reopened.
 	PollInterval time.Duration
 	// NoReconnect stops reopening the port after it fails.
 	NoReconnect bool
@@ -178,6 +216,7 @@ type Reader struct {
 
 	sem    chan struct{} // one exchange at a time
 	seq    byte          // guarded by sem
+	misses int           // slot-status polls in a row that timed out; guarded by sem
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -314,8 +353,19 @@ func (r *Reader) connect(ctx context.Context) error {
 	defer r.release()
 	fail := func(err error) error {
 		c.fail(err)
+		var re *ReaderError
+		switch {
+		case errors.As(err, &re):
+			return pishkhan.WrapError(err, pishkhan.EUnavailable,
+				"دستگاهی که به این درگاه وصل است پاسخ داد ولی فرمان آغازین کارت‌خوان را نپذیرفت؛ درگاه را بررسی کنید و مطمئن شوید کارت‌خوان از خانوادهٔ GemPC Twin است.",
+				"card reader on %s refused a start-up command", r.name)
+		case errors.Is(err, ErrProtocol):
+			return pishkhan.WrapError(err, pishkhan.EUnavailable,
+				"کارت‌خوان پاسخ داد ولی پاسخ‌هایش خراب می‌رسد؛ سرعت درگاه (۱۱۵۲۰۰)، کابل و درگاه را بررسی کنید.",
+				"card reader on %s answers garbled", r.name)
+		}
 		return pishkhan.WrapError(err, pishkhan.EUnavailable,
-			"کارت‌خوان پاسخ نداد؛ درگاه، سرعت و روشن بودن آن را بررسی کنید.", "card reader on %s", r.name)
+			"کارت‌خوان پاسخ نداد؛ درگاه، سرعت و روشن بودن آن را بررسی کنید.", "card reader on %s did not answer", r.name)
 	}
 	fw, err := r.escapeLocked(ctx, c, []byte{0x02}, r.opts.StartTimeout)
 	if err != nil {
@@ -367,8 +417,14 @@ func (r *Reader) readLoop(c *conn) {
 				}
 				r.forward(c, item{ev: ev, err: err})
 			}
-		} else if dec.Buffered() > 0 && time.Since(last) > stallTimeout {
-			r.forward(c, item{err: &ccid.FrameError{Err: errStalled, Raw: dec.Reset()}})
+		} else if time.Since(last) > stallTimeout {
+			if dec.Buffered() > 0 {
+				r.forward(c, item{err: &ccid.FrameError{Err: errStalled, Raw: dec.Reset()}})
+			}
+			// The line has been quiet longer than any frame takes: the
+			// next byte starts an item, so 50 xx and 80..FF can be
+			// trusted again after noise.
+			dec.Quiet()
 		}
 		if err == nil && n == 0 {
 			select {
@@ -466,9 +522,20 @@ func (r *Reader) poll() {
 		c := r.conn()
 		if c != nil {
 			m, err := r.exchange(r.ctx, c, func(seq byte) ccid.Message { return ccid.GetSlotStatus(0, seq) }, 0)
-			if err == nil {
+			switch {
+			case err == nil:
 				r.setPresent(m.Status().ICC() != ccid.ICCAbsent)
-			} else if r.ctx.Err() == nil {
+			case r.ctx.Err() != nil:
+			case errors.Is(err, ErrTimeout):
+				r.misses++
+				r.log.Debug("slot status poll", "err", err, "misses", r.misses)
+				if r.misses >= maxPollMisses {
+					r.misses = 0
+					// The port is open but the reader is silent (hung,
+					// or its power lost): reopen it as if unplugged.
+					c.fail(fmt.Errorf("%w: no answer to %d slot-status polls in a row", ErrTimeout, maxPollMisses))
+				}
+			default:
 				r.log.Debug("slot status poll", "err", err)
 			}
 		}
@@ -515,9 +582,40 @@ func (r *Reader) do(ctx context.Context, op string, build func(seq byte) ccid.Me
 	return m, nil
 }
 
-// exchange sends one command and waits for its answer: it skips the
-// echo, resends after a NAK, NAKs a garbled answer, and keeps waiting on
-// time extensions. The caller holds sem.
+// idempotent reports whether running cmd twice does no harm, so that a
+// garbled answer may be asked for again with a NAK.
+func idempotent(cmd ccid.Message) bool {
+	switch cmd.Type {
+	case ccid.PCtoRDRGetSlotStatus, ccid.PCtoRDRIccPowerOff:
+		return true
+	case ccid.PCtoRDREscape:
+		return bytes.Equal(cmd.Data, []byte{0x02}) // get firmware
+	}
+	return false
+}
+
+// answers reports whether m may answer a command of type t: the matching
+// RDR_to_PC type, or a failed SlotStatus (how a reader refuses a command
+// it does not support).
+func answers(t ccid.MessageType, m ccid.Message) bool {
+	return m.Type == ccid.AnswerType(t) || (m.Type == ccid.RDRtoPCSlotStatus && m.Status().Failed())
+}
+
+// frameErr returns the kind of a decoder error and how many bytes it
+// dropped; the bytes themselves stay out of logs and errors (they may be
+// an echoed PIN or card data).
+func frameErr(err error) (kind error, n int) {
+	var fe *ccid.FrameError
+	if errors.As(err, &fe) {
+		return fe.Err, len(fe.Raw)
+	}
+	return err, 0
+}
+
+// exchange sends one command and waits for its answer: it skips the echo
+// and stale answers, resends after a NAK that comes before anything of
+// the command's echo or answer, NAKs a garbled answer to a harmless
+// command, and keeps waiting on time extensions. The caller holds sem.
 func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) ccid.Message, timeout time.Duration) (ccid.Message, error) {
 	if timeout <= 0 {
 		timeout = r.opts.ReadTimeout
@@ -547,13 +645,19 @@ func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) cci
 		return ccid.Message{}, err
 	}
 	r.log.Debug("ccid >", "msg", cmd.String())
-	timer := time.NewTimer(timeout)
+	wait := timeout // the wait now running, for the timeout message
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	renew := func(d time.Duration) {
+		wait = d
 		timer.Stop()
 		timer.Reset(d)
 	}
 	retries := 0
+	// started is set once anything of this command's echo or answer has
+	// arrived: the reader has the command and runs it, so a NAK from now
+	// on cannot be about it and must not make the driver send it again.
+	started := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -564,24 +668,30 @@ func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) cci
 			}
 			return ccid.Message{}, fmt.Errorf("%w: %w", ErrReaderGone, c.err)
 		case <-timer.C:
-			return ccid.Message{}, fmt.Errorf("%w (%s, %s)", ErrTimeout, cmd.Type, timeout)
+			return ccid.Message{}, fmt.Errorf("%w (%s, waited %s)", ErrTimeout, cmd.Type, wait)
 		case it := <-c.items:
 			if it.err != nil {
+				kind, n := frameErr(it.err)
 				var fe *ccid.FrameError
-				errors.As(it.err, &fe)
-				if fe != nil && fe.Message != nil && fe.Message.Type.Command() {
-					r.log.Debug("garbled echo ignored", "err", it.err)
+				if errors.As(it.err, &fe) && fe.Message != nil && fe.Message.Type.Command() {
+					started = true
+					r.log.Debug("garbled echo ignored", "err", kind, "bytes", n)
 					continue
 				}
-				if !errors.Is(it.err, ccid.ErrBadLRC) && !errors.Is(it.err, errStalled) {
-					r.log.Debug("noise on the line", "err", it.err)
+				if !errors.Is(kind, ccid.ErrBadLRC) && !errors.Is(kind, errStalled) {
+					r.log.Debug("noise on the line", "err", kind, "bytes", n)
 					continue
+				}
+				started = true
+				if !idempotent(cmd) {
+					r.log.Warn("garbled answer to a command that must not run twice: no NAK", "cmd", cmd.Type.String(), "err", kind)
+					return ccid.Message{}, fmt.Errorf("%w: %s: %w", ErrGarbledAnswer, cmd.Type, kind)
 				}
 				if retries >= r.opts.Retries {
-					return ccid.Message{}, fmt.Errorf("%w: %d garbled answers to %s: %w", ErrProtocol, retries+1, cmd.Type, it.err)
+					return ccid.Message{}, fmt.Errorf("%w: %d garbled answers to %s: %w", ErrProtocol, retries+1, cmd.Type, kind)
 				}
 				retries++
-				r.log.Warn("garbled answer, sending NAK", "err", it.err, "try", retries)
+				r.log.Warn("garbled answer, sending NAK", "err", kind, "try", retries)
 				if err := write(ccid.NAK); err != nil {
 					return ccid.Message{}, err
 				}
@@ -590,6 +700,10 @@ func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) cci
 			}
 			switch it.ev.Kind {
 			case ccid.EventNAK:
+				if started {
+					r.log.Warn("NAK after the command's echo or answer ignored: sending the command again would run it twice", "cmd", cmd.Type.String())
+					continue
+				}
 				if retries >= r.opts.Retries {
 					return ccid.Message{}, fmt.Errorf("%w: the reader refused %s %d times (NAK)", ErrProtocol, cmd.Type, retries+1)
 				}
@@ -600,13 +714,16 @@ func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) cci
 				}
 				renew(timeout)
 			case ccid.EventTimeRequest:
+				started = true
 				r.log.Debug("time request", "byte", fmt.Sprintf("%02X", it.ev.State))
 				renew(timeout)
 			case ccid.EventFrame:
 				m := it.ev.Message
 				if m.Type.Command() {
+					started = true
 					if !bytes.Equal(it.ev.Raw, frame) {
-						r.log.Debug("echo differs from the command", "echo", fmt.Sprintf("% X", it.ev.Raw))
+						// Headers only: the data may be a PIN.
+						r.log.Debug("echo differs from the command", "echo", m.String(), "cmd", cmd.String())
 					}
 					continue
 				}
@@ -614,13 +731,19 @@ func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) cci
 					r.log.Debug("stale answer ignored", "msg", m.String(), "want_seq", seq)
 					continue
 				}
-				if m.Status().Command() == ccid.CommandTimeExtension {
+				started = true
+				if !answers(cmd.Type, m) {
+					r.log.Debug("answer of the wrong type ignored", "msg", m.String(), "cmd", cmd.Type.String())
+					continue
+				}
+				if m.Status().TimeExtension() {
 					mult := time.Duration(max(1, int(m.ErrorCode())))
 					r.log.Debug("time extension", "factor", int(mult))
 					renew(timeout * mult)
 					continue
 				}
 				r.log.Debug("ccid <", "msg", m.String())
+				r.misses = 0
 				return m, nil
 			}
 		}
@@ -631,7 +754,7 @@ func (r *Reader) exchange(ctx context.Context, c *conn, build func(seq byte) cci
 func (r *Reader) failure(op string, m ccid.Message, xfr bool) error {
 	st := m.Status()
 	r.setPresent(st.ICC() != ccid.ICCAbsent)
-	if st.Command() != ccid.CommandFailed {
+	if !st.Failed() {
 		return nil
 	}
 	if m.ErrorCode() == ccid.ErrCodeICCMute {
@@ -670,7 +793,8 @@ func (r *Reader) escapeLocked(ctx context.Context, c *conn, data []byte, timeout
 // Escape sends a reader-specific command (PC_to_RDR_Escape) and returns the answer.
 func (r *Reader) Escape(ctx context.Context, data []byte) ([]byte, error) {
 	if len(data) > ccid.MaxMessageSize-ccid.HeaderSize {
-		return nil, fmt.Errorf("escape: %d bytes, at most %d", len(data), ccid.MaxMessageSize-ccid.HeaderSize)
+		return nil, pishkhan.Errorf(pishkhan.EInvalid, "فرمان کارت‌خوان بلندتر از اندازهٔ مجاز است.",
+			"escape: %d bytes, at most %d", len(data), ccid.MaxMessageSize-ccid.HeaderSize)
 	}
 	m, err := r.do(ctx, "escape", func(seq byte) ccid.Message { return ccid.Escape(0, seq, data) })
 	if err != nil {
@@ -694,22 +818,34 @@ func (r *Reader) SlotStatus(ctx context.Context) (ccid.ICCStatus, error) {
 	return m.Status().ICC(), nil
 }
 
-// PowerOn powers the card (voltage chosen by the reader) and returns its ATR.
+// PowerOn powers the card and returns its ATR. Like libccid with a reader
+// that cannot choose the voltage itself, it asks for 5 V and, if the card
+// stays mute, for 3 V and then 1.8 V.
 func (r *Reader) PowerOn(ctx context.Context) ([]byte, error) {
-	m, err := r.do(ctx, "power on", func(seq byte) ccid.Message { return ccid.PowerOn(0, seq, ccid.VoltageAuto) })
-	if err != nil {
-		return nil, err
+	var last error
+	for _, v := range powerOnVoltages {
+		m, err := r.do(ctx, "power on", func(seq byte) ccid.Message { return ccid.PowerOn(0, seq, v) })
+		if err != nil {
+			return nil, err
+		}
+		if err := r.failure("power on", m, false); err != nil {
+			if m.Status().ICC() == ccid.ICCAbsent {
+				return nil, err // no card: no voltage helps
+			}
+			r.log.Info("power on failed, trying the next voltage", "bPowerSelect", int(v), "err", err)
+			last = err
+			continue
+		}
+		if len(m.Data) == 0 {
+			return nil, fmt.Errorf("power on: %w: empty ATR", ErrProtocol)
+		}
+		r.mu.Lock()
+		r.powered, r.pulled = true, false
+		r.mu.Unlock()
+		r.log.Debug("card powered", "bPowerSelect", int(v))
+		return m.Data, nil
 	}
-	if err := r.failure("power on", m, false); err != nil {
-		return nil, err
-	}
-	if len(m.Data) == 0 {
-		return nil, fmt.Errorf("power on: %w: empty ATR", ErrProtocol)
-	}
-	r.mu.Lock()
-	r.powered, r.pulled = true, false
-	r.mu.Unlock()
-	return m.Data, nil
+	return nil, last
 }
 
 // PowerOff powers the card down.
@@ -729,7 +865,8 @@ func (r *Reader) PowerOff(ctx context.Context) error {
 // gives an error wrapping ErrCardRemoved.
 func (r *Reader) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	if len(apdu) < 4 || len(apdu) > ccid.MaxMessageSize-ccid.HeaderSize {
-		return nil, fmt.Errorf("transmit: APDU of %d bytes (4 to %d)", len(apdu), ccid.MaxMessageSize-ccid.HeaderSize)
+		return nil, pishkhan.Errorf(pishkhan.EInvalid, "طول فرمان کارت نادرست است.",
+			"transmit: APDU of %d bytes (4 to %d)", len(apdu), ccid.MaxMessageSize-ccid.HeaderSize)
 	}
 	r.mu.Lock()
 	pulled := r.pulled
@@ -751,7 +888,9 @@ func (r *Reader) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 }
 
 // Connect powers the card and returns it ready for ISO 7816-4 commands,
-// with T=0 handling when the ATR says so, and the parsed ATR.
+// with T=0 handling, and the parsed ATR. A card whose default protocol is
+// not T=0 is powered down again and refused with an
+// *UnsupportedProtocolError (wrapping ErrUnsupportedProtocol).
 func (r *Reader) Connect(ctx context.Context) (*iso7816.Card, iso7816.ATR, error) {
 	raw, err := r.PowerOn(ctx)
 	if err != nil {
@@ -762,7 +901,15 @@ func (r *Reader) Connect(ctx context.Context) (*iso7816.Card, iso7816.ATR, error
 		r.log.Warn("unusual ATR, assuming T=0", "atr", fmt.Sprintf("% X", raw), "err", err)
 		atr = iso7816.ATR{Raw: raw, Protocols: []int{0}}
 	}
-	return &iso7816.Card{T: r, T0: atr.T0(), Log: r.log}, atr, nil
+	if !atr.T0() {
+		perr := &UnsupportedProtocolError{Protocol: atr.Protocols[0], ATR: raw}
+		r.log.Warn("card refused", "err", perr)
+		if err := r.PowerOff(context.WithoutCancel(ctx)); err != nil {
+			r.log.Debug("power off", "err", err)
+		}
+		return nil, atr, perr
+	}
+	return &iso7816.Card{T: r, T0: true, Log: r.log}, atr, nil
 }
 
 // ReadCitizen powers the card, reads its holder through the profile and

@@ -3,6 +3,7 @@ package cardreader
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -248,13 +249,27 @@ func TestNAKAndResend(t *testing.T) {
 
 func TestCorruptLRCFromReader(t *testing.T) {
 	sim, r := rig(t, cardsim.Options{Card: demoCard(t, "")}, Options{Retries: 2})
+	// GetSlotStatus is harmless to run twice: a garbled answer gets a NAK.
 	sim.Inject(cardsim.Faults{CorruptLRC: 1})
-	atr, err := r.PowerOn(ctx(t))
-	if err != nil || !bytes.Equal(atr, cardsim.DemoATR) {
-		t.Fatalf("ATR after a corrupt answer: % X %v", atr, err)
+	if st, err := r.SlotStatus(ctx(t)); err != nil || st != ccid.ICCInactive {
+		t.Fatalf("slot status after a corrupt answer: %v %v", st, err)
 	}
 	if s := sim.Stats(); s.NAKsReceived != 1 || s.Resends != 1 {
 		t.Errorf("the driver should NAK once and get the answer again: %+v", s)
+	}
+	// A power-on is not: no NAK, an error the clerk can act on.
+	before := sim.Stats()
+	sim.Inject(cardsim.Faults{CorruptLRC: 1})
+	_, err := r.PowerOn(ctx(t))
+	if !errors.Is(err, ErrGarbledAnswer) || !errors.Is(err, ErrProtocol) || !errors.Is(err, ccid.ErrBadLRC) ||
+		!strings.Contains(pishkhan.PersianMessage(err), "تکرار نشد") {
+		t.Fatalf("garbled ATR: %v (%s)", err, pishkhan.PersianMessage(err))
+	}
+	if s := sim.Stats(); s.NAKsReceived != before.NAKsReceived || s.Commands != before.Commands+1 {
+		t.Errorf("a garbled answer to a power-on was NAKed: %+v (before %+v)", s, before)
+	}
+	if atr, err := r.PowerOn(ctx(t)); err != nil || !bytes.Equal(atr, cardsim.DemoATR) {
+		t.Fatalf("power on again: % X %v", atr, err)
 	}
 	sim.Inject(cardsim.Faults{CorruptLRC: 3})
 	if _, err := r.SlotStatus(ctx(t)); !errors.Is(err, ErrProtocol) || !errors.Is(err, ccid.ErrBadLRC) {
@@ -446,7 +461,7 @@ func TestOpenWithoutReader(t *testing.T) {
 	defer slave.Close()
 	start := time.Now()
 	_, err = Open(t.Context(), slave.Name(), Options{StartTimeout: 300 * time.Millisecond, Log: newLog(t)})
-	if err == nil || !errors.Is(err, ErrTimeout) || pishkhan.ErrorCode(err) != pishkhan.EUnavailable || pishkhan.PersianMessage(err) == "" {
+	if err == nil || !errors.Is(err, ErrTimeout) || pishkhan.ErrorCode(err) != pishkhan.EUnavailable || !strings.Contains(pishkhan.PersianMessage(err), "پاسخ نداد") {
 		t.Errorf("open with no reader: %v", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -455,4 +470,339 @@ func TestOpenWithoutReader(t *testing.T) {
 	if _, err := Open(t.Context(), "/nonexistent/ttyUSB9", Options{}); pishkhan.ErrorCode(err) != pishkhan.ENotFound {
 		t.Errorf("missing port: %v", err)
 	}
+}
+
+// TestNAKAfterEchoIgnored is the reviewer's case: a NAK that arrives after
+// the echo of a wrong VERIFY. Sending the VERIFY again would make the card
+// count two wrong PINs while the driver reports one.
+func TestNAKAfterEchoIgnored(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{Card: demoCard(t, "2468")}, Options{})
+	card, _, err := r.Connect(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := card.SelectAID(ctx(t), cardprofile.DemoAID); err != nil {
+		t.Fatal(err)
+	}
+	before := sim.Stats()
+	sim.Inject(cardsim.Faults{Garbage: ccid.NAK}) // after the echo, before the answer
+	err = card.Verify(ctx(t), cardprofile.DemoPINRef, []byte("0000"))
+	var wp *iso7816.WrongPINError
+	if !errors.As(err, &wp) || wp.TriesLeft != 2 {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+	// The simulator runs commands in order: once this one is answered, a
+	// VERIFY sent again would have been run too.
+	if _, err := r.SlotStatus(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if n := sim.PINTriesLeft(); n != 2 {
+		t.Errorf("the driver says 2 tries left, the card has %d", n)
+	}
+	if s := sim.Stats(); s.Commands != before.Commands+2 {
+		t.Errorf("VERIFY sent %d times", s.Commands-before.Commands-1)
+	}
+	// The same NAK before the echo (the reader got the command garbled)
+	// still makes the driver send it again.
+	sim.Inject(cardsim.Faults{NAK: 1})
+	err = card.Verify(ctx(t), cardprofile.DemoPINRef, []byte("0000"))
+	if _, serr := r.SlotStatus(ctx(t)); serr != nil {
+		t.Fatal(serr)
+	}
+	if !errors.As(err, &wp) || wp.TriesLeft != 1 || sim.PINTriesLeft() != 1 {
+		t.Errorf("after a NAK before the echo: %v, card %d", err, sim.PINTriesLeft())
+	}
+}
+
+// TestNoiseIsNotCardRemoved: noise before an answer must not be read as
+// a card movement; a card taken for pulled would fail the next Transmit.
+func TestNoiseIsNotCardRemoved(t *testing.T) {
+	for name, garbage := range map[string]string{
+		"frame-like header": "03 06 80 00000000 00 01 000000 A0 50 02 90 00",
+		"bad header":        "03 06 99 50 02 81",
+		"50 00":             "50 00",
+		"50 01":             "50 01",
+	} {
+		t.Run(name, func(t *testing.T) {
+			sim, r := rig(t, cardsim.Options{Card: demoCard(t, "")}, Options{})
+			if _, err := r.PowerOn(ctx(t)); err != nil {
+				t.Fatal(err)
+			}
+			sim.Inject(cardsim.Faults{Garbage: unhex(t, garbage)})
+			if st, err := r.SlotStatus(ctx(t)); err != nil || st != ccid.ICCActive {
+				t.Fatalf("slot status through noise: %v %v", st, err)
+			}
+			if !r.CardPresent() {
+				t.Error("noise made the card absent")
+			}
+			if _, err := r.Transmit(ctx(t), []byte{0x00, 0xA4, 0x04, 0x00}); err != nil {
+				t.Errorf("transmit after noise: %v", err)
+			}
+			select {
+			case ev := <-r.Events():
+				t.Errorf("noise gave an event: %v", ev.Kind)
+			default:
+			}
+		})
+	}
+}
+
+func unhex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPowerOnVoltage: a GemPC Twin cannot choose the voltage, so the
+// driver asks for 5 V, then 3 V, then 1.8 V, as libccid does.
+func TestPowerOnVoltage(t *testing.T) {
+	for _, c := range []struct {
+		works []ccid.Voltage
+		want  ccid.Voltage
+		tries int
+	}{{nil, ccid.Voltage5V, 1}, {[]ccid.Voltage{ccid.Voltage3V}, ccid.Voltage3V, 2}, {[]ccid.Voltage{ccid.Voltage1V8}, ccid.Voltage1V8, 3}} {
+		card := demoCard(t, "")
+		card.Voltages = c.works
+		sim, r := rig(t, cardsim.Options{Card: card}, Options{})
+		before := sim.Stats()
+		atr, err := r.PowerOn(ctx(t))
+		if err != nil || !bytes.Equal(atr, cardsim.DemoATR) {
+			t.Fatalf("card working at %v: % X %v", c.works, atr, err)
+		}
+		if sim.Voltage() != c.want || sim.Stats().Commands-before.Commands != c.tries {
+			t.Errorf("card working at %v: powered at %d after %d tries", c.works, sim.Voltage(), sim.Stats().Commands-before.Commands)
+		}
+	}
+	// A card mute at every voltage is ErrCardMute, after three tries.
+	card := demoCard(t, "")
+	card.Voltages = []ccid.Voltage{4}
+	sim, r := rig(t, cardsim.Options{Card: card}, Options{})
+	before := sim.Stats()
+	if _, err := r.PowerOn(ctx(t)); !errors.Is(err, ErrCardMute) || sim.Stats().Commands-before.Commands != 3 {
+		t.Errorf("mute card: %v after %d tries", err, sim.Stats().Commands-before.Commands)
+	}
+}
+
+// TestT1CardRefused: the driver speaks T=0 only; a T=1 card gets a clear
+// error instead of raw APDUs it would not understand.
+func TestT1CardRefused(t *testing.T) {
+	card := demoCard(t, "")
+	atr := []byte{0x3B, 0x85, 0x01, 'P', 'I', 'S', 'H', 'K'} // TD1 = 01: T=1, 5 historical bytes
+	card.ATR = append(atr, iso7816.LRC(atr[1:]))
+	sim, r := rig(t, cardsim.Options{Card: card}, Options{})
+	c, a, err := r.Connect(ctx(t))
+	var pe *UnsupportedProtocolError
+	if c != nil || !errors.As(err, &pe) || pe.Protocol != 1 || !errors.Is(err, ErrUnsupportedProtocol) ||
+		!strings.Contains(err.Error(), "T=1") || !strings.Contains(pishkhan.PersianMessage(err), "T=0") || a.T0() {
+		t.Fatalf("T=1 card: %v %v (%s)", c, err, pishkhan.PersianMessage(err))
+	}
+	if st, err := r.SlotStatus(ctx(t)); err != nil || st != ccid.ICCInactive {
+		t.Errorf("the refused card was left powered: %v %v", st, err)
+	}
+	if _, err := r.ReadCitizen(ctx(t), cardprofile.Demo{}, cardprofile.ReadOptions{}); !errors.Is(err, ErrUnsupportedProtocol) {
+		t.Errorf("read T=1 card: %v", err)
+	}
+	_ = sim
+}
+
+// TestSilentReader: a reader that stops answering while the port stays
+// open is reported lost after three polls and found again.
+func TestSilentReader(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{Card: demoCard(t, "")},
+		Options{PollInterval: 20 * time.Millisecond, ReadTimeout: 100 * time.Millisecond, StartTimeout: 200 * time.Millisecond})
+	sim.SetSilent(true)
+	ev := waitEvent(t, r, ReaderLost)
+	if !errors.Is(ev.Err, ErrTimeout) {
+		t.Errorf("lost because %v", ev.Err)
+	}
+	if _, err := r.SlotStatus(ctx(t)); !errors.Is(err, ErrReaderGone) && !errors.Is(err, ErrTimeout) {
+		t.Errorf("slot status while silent: %v", err)
+	}
+	sim.SetSilent(false)
+	waitEvent(t, r, ReaderBack)
+	got, err := r.ReadCitizen(ctx(t), cardprofile.Demo{}, cardprofile.ReadOptions{})
+	if err != nil || got != cardsim.DemoCitizen() {
+		t.Errorf("after the silence: %v", err)
+	}
+}
+
+// TestPINNotInErrorsOrLogs: neither the error of a failed VERIFY nor the
+// driver's debug log carries the PIN, even when the echo differs from the
+// command.
+func TestPINNotInErrorsOrLogs(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "port" { // digits that may spell the PIN by chance
+				return slog.Attr{}
+			}
+			return a
+		}}))
+	sim, err := cardsim.Start(t.Context(), cardsim.Options{Card: demoCard(t, "2468")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	r, err := Open(t.Context(), sim.PortName(), Options{PollInterval: -1, ReadTimeout: time.Second, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	card, _, err := r.Connect(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := card.SelectAID(ctx(t), cardprofile.DemoAID); err != nil {
+		t.Fatal(err)
+	}
+	pin := []byte("9753")
+	// Altered echoes, and noise holding the PIN's bytes as a garbled echo
+	// would: none of it may reach the log.
+	sim.Inject(cardsim.Faults{BadEcho: 2, Garbage: append([]byte{0x11}, pin...)})
+	wrong := card.Verify(ctx(t), cardprofile.DemoPINRef, pin)
+	var wp *iso7816.WrongPINError
+	if !errors.As(wrong, &wp) {
+		t.Fatalf("wrong PIN: %v", wrong)
+	}
+	badRef := card.Verify(ctx(t), 0x82, pin) // 6A88: a StatusError
+	var se *iso7816.StatusError
+	if !errors.As(badRef, &se) || se.Command.Data != nil {
+		t.Fatalf("VERIFY with an unknown reference: %#v", badRef)
+	}
+	leaks := []string{"9753", "39 37 35", "393735", "0x39, 0x37, 0x35"}
+	for _, e := range []error{wrong, badRef} {
+		for _, form := range []string{"%v", "%+v", "%#v"} {
+			out := fmt.Sprintf(form, e)
+			for _, l := range leaks {
+				if strings.Contains(out, l) {
+					t.Errorf("error %s = %s holds the PIN (%q)", form, out, l)
+				}
+			}
+		}
+	}
+	logged := buf.String()
+	if !strings.Contains(logged, "echo differs") {
+		t.Fatalf("the altered echo was not logged:\n%s", logged)
+	}
+	for _, l := range leaks {
+		if strings.Contains(logged, l) {
+			t.Errorf("debug log holds the PIN (%q):\n%s", l, logged)
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestCardRemovedAsync: with asynchronous notifications (escape 01 01 00)
+// the reader sends 50 03 / 50 02 on its own, and the driver reports them
+// with no command sent and no polling.
+func TestCardRemovedAsync(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{}, Options{})
+	if _, err := r.Escape(ctx(t), []byte{0x01, 0x01, 0x00}); err != nil {
+		t.Fatal(err)
+	}
+	sim.Insert(demoCard(t, ""))
+	waitEvent(t, r, CardInserted)
+	if !r.CardPresent() {
+		t.Error("CardPresent after the notification")
+	}
+	sim.Remove()
+	waitEvent(t, r, CardRemoved)
+	if r.CardPresent() {
+		t.Error("CardPresent after the removal")
+	}
+}
+
+// TestTimeExtensionFactor: a time extension's bError multiplies the wait.
+func TestTimeExtensionFactor(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{Card: demoCard(t, "")}, Options{ReadTimeout: 200 * time.Millisecond})
+	// bError 3: 600 ms, and the answer comes after 450 ms.
+	sim.Inject(cardsim.Faults{TimeExtensions: 1, TimeExtensionFactor: 3, TimeExtensionDelay: 450 * time.Millisecond})
+	if st, err := r.SlotStatus(ctx(t)); err != nil || st != ccid.ICCInactive {
+		t.Fatalf("with a x3 extension: %v %v", st, err)
+	}
+	// bError 2 and an answer after 700 ms: a timeout that says 400 ms.
+	sim.Inject(cardsim.Faults{TimeExtensions: 1, TimeExtensionFactor: 2, TimeExtensionDelay: 700 * time.Millisecond})
+	_, err := r.SlotStatus(ctx(t))
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "400ms") {
+		t.Errorf("x2 extension, late answer: %v", err)
+	}
+}
+
+// TestStaleAnswerAfterTimeout: the answer to a command that timed out
+// arrives while the next command of the same type waits for its own.
+func TestStaleAnswerAfterTimeout(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{Card: demoCard(t, "")}, Options{ReadTimeout: 400 * time.Millisecond})
+	sim.Inject(cardsim.Faults{Delay: 600 * time.Millisecond})
+	if _, err := r.Escape(ctx(t), []byte{0x02}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("delayed firmware escape: %v", err)
+	}
+	// Sent at once: the firmware answer comes during this exchange.
+	data, err := r.Escape(ctx(t), []byte{0x01, 0x01, 0x01})
+	if err != nil || len(data) != 0 {
+		t.Errorf("escape 01 01 01 answered %q, %v", data, err)
+	}
+}
+
+// TestAnswerChecks: an answer of the right sequence number but the wrong
+// type is not taken, and bStatus C0..C3 is a failure, as in libccid.
+func TestAnswerChecks(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{Card: demoCard(t, "")}, Options{})
+	wrongType, _ := ccid.Frame(ccid.EscapeAnswer(0, r.seq, ccid.MakeStatus(ccid.CommandOK, ccid.ICCAbsent), 0, nil))
+	sim.Inject(cardsim.Faults{Garbage: wrongType})
+	if st, err := r.SlotStatus(ctx(t)); err != nil || st != ccid.ICCInactive {
+		t.Errorf("escape answer to a slot status taken: %v %v", st, err)
+	}
+	reserved, _ := ccid.Frame(ccid.SlotStatus(0, r.seq, 0xC1, ccid.ErrCodeHardware, 0))
+	sim.Inject(cardsim.Faults{Garbage: reserved})
+	var re *ReaderError
+	if _, err := r.SlotStatus(ctx(t)); !errors.As(err, &re) || re.Code != ccid.ErrCodeHardware {
+		t.Errorf("bStatus C1: %v", err)
+	}
+}
+
+func TestOpenRefused(t *testing.T) {
+	sim, err := cardsim.Start(t.Context(), cardsim.Options{Log: newLog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	sim.Inject(cardsim.Faults{Refuse: 1})
+	_, err = Open(t.Context(), sim.PortName(), Options{PollInterval: -1, Log: newLog(t)})
+	var re *ReaderError
+	if !errors.As(err, &re) || !strings.Contains(pishkhan.PersianMessage(err), "نپذیرفت") || strings.Contains(pishkhan.PersianMessage(err), "پاسخ نداد") {
+		t.Errorf("refused start-up: %v (%s)", err, pishkhan.PersianMessage(err))
+	}
+}
+
+// TestNoiseThenQuietTrustsNotifications: after noise the driver ignores
+// 50 xx until a good frame or a quiet line; a quiet line is enough for a
+// real notification to count again.
+func TestNoiseThenQuietTrustsNotifications(t *testing.T) {
+	sim, r := rig(t, cardsim.Options{}, Options{})
+	if _, err := r.Escape(ctx(t), []byte{0x01, 0x01, 0x00}); err != nil { // asynchronous notifications
+		t.Fatal(err)
+	}
+	sim.Noise([]byte{0x03, 0x06, 0x99, 0x11})
+	time.Sleep(2 * stallTimeout)
+	sim.Insert(demoCard(t, ""))
+	waitEvent(t, r, CardInserted)
 }

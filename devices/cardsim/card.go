@@ -2,9 +2,11 @@ package cardsim
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/devices/cardprofile"
+	"github.com/pishkhan/pishkhan/devices/ccid"
 	"github.com/pishkhan/pishkhan/devices/iso7816"
 )
 
@@ -46,6 +48,10 @@ type Card struct {
 	// with small buffers do; such a short chunk comes with 9000 only at
 	// the file's end, so ReadFile loops need a chunk no larger than this.
 	MaxRead int
+	// Voltages are the supply voltages (bPowerSelect 01 5 V, 02 3 V, 03
+	// 1.8 V) the card answers at; at another the card stays mute (IccPowerOn
+	// fails with bError FE). nil: all of them.
+	Voltages []ccid.Voltage
 
 	triesLeft int
 	triesSet  bool
@@ -76,6 +82,15 @@ func DemoCard(c pishkhan.Citizen, pin string) (*Card, error) {
 func DemoCitizen() pishkhan.Citizen {
 	return pishkhan.Citizen{NationalCode: "0084575948", FirstName: "زهرا", LastName: "محمدی‌نژاد",
 		FatherName: "علی", BirthDate: "1368/11/22"}
+}
+
+// worksAt reports whether the card answers when powered at v (automatic
+// selection always finds a voltage that works).
+func (c *Card) worksAt(v ccid.Voltage) bool {
+	if len(c.Voltages) == 0 || v == ccid.VoltageAuto {
+		return true
+	}
+	return slices.Contains(c.Voltages, v)
 }
 
 func (c *Card) maxTries() int {

@@ -6,11 +6,17 @@
 // 01 01 01: card movements notified synchronously, i.e. after the echo of
 // the next command and before its answer).
 //
+// Like a GemPC Twin (dwFeatures 00010230: no automatic voltage selection)
+// it refuses IccPowerOn with bPowerSelect 00 (bError 07, "bad value in
+// byte 7") unless Options.AutoVoltage; a Card may work at some voltages
+// only (Card.Voltages) and is mute at the others.
+//
 // A virtual Card answers ISO 7816-4 commands in the demo profile of
 // package cardprofile, T=0 style if asked (61xx, 6Cxx), with a PIN try
 // counter that blocks at zero. Faults can be injected to test a driver:
-// corrupt LRCs, NAKs, time extensions, garbage, a card pulled mid-read and
-// the reader unplugged.
+// corrupt LRCs, NAKs, time extensions, garbage, altered echoes, refused
+// commands, a card pulled mid-read, a reader that goes silent
+// (SetSilent) and the reader unplugged.
 //
 // The port is reached through a symbolic link that stays the same across
 // Unplug and Replug, like a udev name for a USB serial adapter.
@@ -49,6 +55,10 @@ type Options struct {
 	Link string
 	// AnswerDelay is how long each command takes.
 	AnswerDelay time.Duration
+	// AutoVoltage accepts IccPowerOn with bPowerSelect 00 (automatic
+	// voltage), as readers with AUTO_VOLTAGE do. By default the simulator
+	// is a GemPC Twin and refuses it with bError 07.
+	AutoVoltage bool
 	// Log receives the simulator's debug lines; nil discards them.
 	Log *slog.Logger
 }
@@ -64,8 +74,11 @@ type Faults struct {
 	NAK int
 	// TimeExtensions sends, before the next answer, n answers of the same
 	// sequence number with bmCommandStatus = 2 (time extension) and
-	// bError = 1, each followed by TimeExtensionDelay.
+	// bError = TimeExtensionFactor, each followed by TimeExtensionDelay.
 	TimeExtensions int
+	// TimeExtensionFactor is the bError of those answers, the multiplier
+	// of the host's wait; 0 means 1.
+	TimeExtensionFactor byte
 	// TimeRequests sends, before the next answer, n single time-request
 	// bytes (80), each followed by TimeExtensionDelay.
 	TimeRequests       int
@@ -78,6 +91,15 @@ type Faults struct {
 	Garbage []byte
 	// Delay holds the next answer back (after the echo), once.
 	Delay time.Duration
+	// BadEcho alters the echo of the next n commands: the last byte of the
+	// message is changed and the LRC made right again, so the host gets a
+	// good frame that differs from what it sent.
+	BadEcho int
+	// Refuse answers the next n commands (after their echo) with
+	// bmCommandStatus = 1 and bError = RefuseCode (0: "command not
+	// supported") without running them.
+	Refuse     int
+	RefuseCode byte
 }
 
 // Stats count what happened on the line.
@@ -105,6 +127,8 @@ type Sim struct {
 	faults  Faults
 	stats   Stats
 	last    []byte // the last answer frame, for a NAK
+	silent  bool   // reads and ignores everything
+	voltage ccid.Voltage
 	done    chan struct{}
 	once    sync.Once
 
@@ -220,6 +244,9 @@ func (s *Sim) removeLocked() {
 
 // notifyLocked sends 50 xx now or, in synchronous mode, with the next answer.
 func (s *Sim) notifyLocked(state byte) {
+	if s.silent {
+		return
+	}
 	if s.sync {
 		s.notify = append(s.notify, ccid.SlotChange, state)
 		return
@@ -248,6 +275,41 @@ func (s *Sim) Inject(f Faults) {
 	if f.Delay > 0 {
 		s.faults.Delay = f.Delay
 	}
+	if f.TimeExtensionFactor > 0 {
+		s.faults.TimeExtensionFactor = f.TimeExtensionFactor
+	}
+	s.faults.BadEcho += f.BadEcho
+	s.faults.Refuse += f.Refuse
+	if f.RefuseCode != 0 {
+		s.faults.RefuseCode = f.RefuseCode
+	}
+}
+
+// SetSilent makes the reader stop answering (or answer again) while the
+// port stays open, as a reader that hangs or loses its power supply
+// behind a USB serial adapter does: bytes from the host are read and
+// dropped, and nothing is sent, not even notifications.
+func (s *Sim) SetSilent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.silent = on
+}
+
+// Noise writes bytes to the host now, outside any exchange, as line noise
+// would arrive.
+func (s *Sim) Noise(b []byte) {
+	s.pmu.Lock()
+	m := s.master
+	s.pmu.Unlock()
+	s.write(m, b)
+}
+
+// Voltage returns bPowerSelect of the last IccPowerOn the simulator ran
+// (0 before any).
+func (s *Sim) Voltage() ccid.Voltage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.voltage
 }
 
 // ClearFaults drops the faults still pending.
@@ -367,6 +429,9 @@ func (s *Sim) serve(m *os.File) {
 func (s *Sim) handle(m *os.File, ev ccid.Event, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.silent {
+		return
+	}
 	if err != nil {
 		if errors.Is(err, ccid.ErrBadLRC) {
 			s.stats.BadFrames++
@@ -378,7 +443,11 @@ func (s *Sim) handle(m *os.File, ev ccid.Event, err error) {
 				s.stats.Garbage += len(fe.Raw)
 			}
 		}
-		s.log.Debug("card simulator got bad bytes", "err", err)
+		// Not err itself: its bytes may be an APDU with a PIN.
+		var fe *ccid.FrameError
+		if errors.As(err, &fe) {
+			s.log.Debug("card simulator got bad bytes", "err", fe.Err, "bytes", len(fe.Raw))
+		}
 		return
 	}
 	switch ev.Kind {
@@ -409,7 +478,14 @@ func (s *Sim) command(m *os.File, msg ccid.Message, raw []byte) {
 		return
 	}
 	if !s.opts.NoEcho {
-		s.write(m, raw)
+		echo := raw
+		if f.BadEcho > 0 {
+			f.BadEcho--
+			echo = append([]byte(nil), raw...)
+			echo[len(echo)-2] ^= 0x01
+			echo[len(echo)-1] = ccid.LRC(echo[:len(echo)-1])
+		}
+		s.write(m, echo)
 	}
 	s.pause(s.opts.AnswerDelay)
 	if f.Delay > 0 {
@@ -417,7 +493,14 @@ func (s *Sim) command(m *os.File, msg ccid.Message, raw []byte) {
 		f.Delay = 0
 		s.pause(d)
 	}
-	ans := s.answer(msg)
+	var ans ccid.Message
+	if f.Refuse > 0 {
+		f.Refuse--
+		st := ccid.MakeStatus(ccid.CommandFailed, s.iccStatus())
+		ans = ccid.Message{Type: ccid.AnswerType(msg.Type), Slot: msg.Slot, Seq: msg.Seq, Param: [3]byte{byte(st), f.RefuseCode}}
+	} else {
+		ans = s.answer(msg)
+	}
 	if len(s.notify) > 0 { // synchronous mode: after the echo, before the answer
 		s.write(m, s.notify)
 		s.notify = nil
@@ -428,7 +511,7 @@ func (s *Sim) command(m *os.File, msg ccid.Message, raw []byte) {
 	}
 	for ; f.TimeExtensions > 0; f.TimeExtensions-- {
 		te := ccid.Message{Type: ans.Type, Slot: msg.Slot, Seq: msg.Seq,
-			Param: [3]byte{byte(ccid.MakeStatus(ccid.CommandTimeExtension, ans.Status().ICC())), 1}}
+			Param: [3]byte{byte(ccid.MakeStatus(ccid.CommandTimeExtension, ans.Status().ICC())), max(1, f.TimeExtensionFactor)}}
 		fr, _ := ccid.Frame(te)
 		s.write(m, fr)
 		s.pause(f.TimeExtensionDelay)
@@ -514,10 +597,19 @@ func (s *Sim) answer(msg ccid.Message) ccid.Message {
 		s.powered = false
 		return ccid.SlotStatus(0, msg.Seq, ok(), 0, 0)
 	case ccid.PCtoRDRIccPowerOn:
+		v := ccid.Voltage(msg.Param[0])
+		if v > ccid.Voltage1V8 || (v == ccid.VoltageAuto && !s.opts.AutoVoltage) {
+			return fail(7) // "error on byte 7": bPowerSelect
+		}
+		s.voltage = v
 		if s.card == nil {
 			return fail(ccid.ErrCodeICCMute)
 		}
 		s.card.reset()
+		s.powered = false
+		if !s.card.worksAt(v) {
+			return fail(ccid.ErrCodeICCMute)
+		}
 		s.powered = true
 		return ccid.DataBlock(0, msg.Seq, ok(), 0, 0, s.card.ATR)
 	case ccid.PCtoRDRXfrBlock:

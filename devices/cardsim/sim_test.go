@@ -148,3 +148,51 @@ func TestVirtualCard(t *testing.T) {
 	run("00B0810004", "6A81") // short EF id addressing: not supported
 	run("00C0000002", "6985") // nothing pending
 }
+
+// TestPowerSelect: like a GemPC Twin the simulator refuses bPowerSelect 00
+// (automatic voltage) unless told otherwise, and powers at 01.
+func TestPowerSelect(t *testing.T) {
+	card, err := DemoCard(DemoCitizen(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, auto := range []bool{false, true} {
+		sim, err := Start(t.Context(), Options{Card: card, NoEcho: true, AutoVoltage: auto})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sim.Close()
+		p, err := serialport.Open(sim.PortName(), serialport.Settings{Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2, ReadTimeout: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		read := func(n int) []byte {
+			var got []byte
+			buf := make([]byte, 64)
+			for deadline := time.Now().Add(3 * time.Second); len(got) < n && time.Now().Before(deadline); {
+				k, _ := p.Read(buf)
+				got = append(got, buf[:k]...)
+			}
+			return got
+		}
+		// IccPowerOn seq 0, bPowerSelect 00: LRC 03^06^62 = 67.
+		p.Write(unhex(t, "03 06 62 00000000 00 00 000000 67"))
+		if !auto {
+			// RDR_to_PC_DataBlock seq 0, bStatus 41 (failed, card not
+			// powered), bError 07 (byte 7: bPowerSelect):
+			// LRC = 03^06^80^41^07 = 85^41 = C4, ^07 = C3.
+			if got, want := read(13), unhex(t, "03 06 80 00000000 00 00 410700 C3"); !bytes.Equal(got, want) {
+				t.Fatalf("power select 00:\n got % X\nwant % X", got, want)
+			}
+			// seq 1, bPowerSelect 01: LRC = 05^62^01^01 = 67.
+			p.Write(unhex(t, "03 06 62 00000000 00 01 010000 67"))
+		}
+		if got := read(13 + len(DemoATR)); len(got) != 13+len(DemoATR) || got[9] != 0 || !bytes.Equal(got[12:12+len(DemoATR)], DemoATR) {
+			t.Errorf("auto %v: power on answered % X", auto, got)
+		}
+		if v := sim.Voltage(); (auto && v != 0) || (!auto && v != 1) {
+			t.Errorf("auto %v: powered at %d", auto, v)
+		}
+	}
+}

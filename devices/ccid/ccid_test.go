@@ -31,9 +31,11 @@ func unhex(t testing.TB, s string) []byte {
 //	Escape "card movement notification synchronous" 01 01 01, seq 1:
 //	  6B 03000000 00 01 000000 010101
 //	  LRC = 05^6B = 6E, ^03 = 6D, ^01 (seq) = 6C, ^01^01^01 = 6D
-//	IccPowerOn seq 2, bPowerSelect 0 (automatic):
-//	  62 00000000 00 02 000000
-//	  LRC = 05^62 = 67, ^02 = 65
+//	IccPowerOn seq 2, bPowerSelect 01 (5 V): a GemPC Twin's dwFeatures
+//	(00010230) has neither AUTO_VOLTAGE nor AUTO_ACTIVATION, so libccid's
+//	CmdPowerOn sends a voltage, 5 V first, never 00 (automatic):
+//	  62 00000000 00 02 010000
+//	  LRC = 05^62 = 67, ^02 = 65, ^01 = 64
 //	XfrBlock seq 3, SELECT by AID A0000000 03: 00 A4 04 00 05 A0 00 00 00 03
 //	  6F 0A000000 00 03 000000 00A4040005A000000003
 //	  LRC = 05^6F = 6A, ^0A = 60, ^03 = 63, ^A4^04^05 = 63^A5 = C6,
@@ -49,7 +51,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"GetSlotStatus", GetSlotStatus(0, 0), "03 06 65 00000000 00 00 000000 60"},
 		{"Escape firmware", Escape(0, 0, []byte{0x02}), "03 06 6B 01000000 00 00 000000 02 6D"},
 		{"Escape notification mode", Escape(0, 1, []byte{1, 1, 1}), "03 06 6B 03000000 00 01 000000 010101 6D"},
-		{"IccPowerOn", PowerOn(0, 2, VoltageAuto), "03 06 62 00000000 00 02 000000 65"},
+		{"IccPowerOn", PowerOn(0, 2, Voltage5V), "03 06 62 00000000 00 02 010000 64"},
 		{"XfrBlock SELECT", XfrBlock(0, 3, 0, 0, unhex(t, "00A4040005A000000003")), "03 06 6F 0A000000 00 03 000000 00A4040005A000000003 65"},
 		{"IccPowerOff", PowerOff(0, 4), "03 06 63 00000000 00 04 000000 62"},
 	}
@@ -185,7 +187,7 @@ func TestDecoderStream(t *testing.T) {
 			if fe.Message == nil || fe.Message.Seq != 3 || !bytes.Equal(fe.Raw, bad) {
 				t.Errorf("bad LRC error: %v", fe)
 			}
-		case errors.Is(err, ErrGarbage):
+		case errors.Is(err, ErrGarbage), errors.Is(err, ErrUnsynced):
 			garbage++
 		case errors.Is(err, ErrBadControl):
 			ctrl++
@@ -231,9 +233,74 @@ func TestDecoderLimits(t *testing.T) {
 	if got := d.Reset(); len(got) != 5 || d.Buffered() != 0 {
 		t.Error("Reset")
 	}
-	// Slot change with a bad state byte.
-	if _, errs := decodeAll(NewDecoder(0), []byte{0x50, 0x07}); len(errs) == 0 || !errors.Is(errs[0], ErrBadSlotState) {
-		t.Errorf("bad slot state: %v", errs)
+	// Slot change with a state byte libccid does not know (only 02 and
+	// 03 exist): both bytes are discarded, none is read as an item.
+	for _, st := range []byte{0x00, 0x01, 0x07, 0x80, 0x50} {
+		evs, errs := decodeAll(NewDecoder(0), []byte{0x50, st})
+		var fe *FrameError
+		if len(evs) != 0 || len(errs) != 1 || !errors.As(errs[0], &fe) || !errors.Is(fe, ErrBadSlotState) || len(fe.Raw) != 2 {
+			t.Errorf("50 %02X: events %v errors %v", st, evs, errs)
+		}
+	}
+}
+
+// TestDecoderResync is the reviewer's case: noise that looks like a frame
+// header swallows 13 bytes, and what follows it (50 02 90 00) must not be
+// read as "card removed" and a time request; only a good frame, or a
+// quiet line, makes the decoder trust 50 xx and 80..FF again.
+func TestDecoderResync(t *testing.T) {
+	ans, _ := Frame(SlotStatus(0, 1, 0, 0, 0))
+	stream := append(unhex(t, "03 06 80 00000000 00 01 000000 A0 50 02 90 00"), ans...)
+	stream = append(stream, 0x50, 0x03, 0x81) // in step again: a card and a time request
+	d := NewDecoder(0)
+	evs, errs := decodeAll(d, stream)
+	var kinds []EventKind
+	for _, e := range evs {
+		kinds = append(kinds, e.Kind)
+	}
+	if len(kinds) != 3 || kinds[0] != EventFrame || kinds[1] != EventSlotChange || kinds[2] != EventTimeRequest || !evs[1].Present() {
+		t.Fatalf("events %v, errors %v", kinds, errs)
+	}
+	if len(errs) == 0 || !errors.Is(errs[0], ErrBadLRC) || !errors.Is(errs[len(errs)-1], ErrUnsynced) {
+		t.Errorf("errors %v", errs)
+	}
+	if !d.InSync() {
+		t.Error("a good frame did not bring the decoder back in step")
+	}
+
+	// A bad header, then the line goes quiet: Quiet restores trust
+	// without a frame.
+	d = NewDecoder(0)
+	evs, errs = decodeAll(d, unhex(t, "03 06 99 50 00 50 02 80"))
+	if len(evs) != 0 || d.InSync() {
+		t.Fatalf("out of step: events %v errors %v", evs, errs)
+	}
+	d.Quiet()
+	evs, errs = decodeAll(d, []byte{0x50, 0x02, 0x80})
+	if len(evs) != 2 || evs[0].Kind != EventSlotChange || evs[0].Present() || evs[1].Kind != EventTimeRequest || len(errs) != 0 {
+		t.Errorf("after Quiet: events %v errors %v", evs, errs)
+	}
+	// A NAK is still recognised out of step (it carries its own check).
+	d = NewDecoder(0)
+	if evs, _ := decodeAll(d, append([]byte{0x11, 0x50, 0x03}, NAK...)); len(evs) != 1 || evs[0].Kind != EventNAK {
+		t.Errorf("NAK out of step: %v", evs)
+	}
+}
+
+func TestStatusBits(t *testing.T) {
+	for _, c := range []struct {
+		st           Status
+		failed, text bool
+	}{
+		{0x00, false, false}, {0x01, false, false}, {0x40, true, false}, {0x42, true, false},
+		{0x80, false, true}, {0x81, false, true}, {0xC0, true, false}, {0xC1, true, false},
+	} {
+		if c.st.Failed() != c.failed || c.st.TimeExtension() != c.text {
+			t.Errorf("bStatus %02X: failed %v time extension %v", byte(c.st), c.st.Failed(), c.st.TimeExtension())
+		}
+	}
+	if s := SlotStatus(0, 1, 0xC1, 0xFB, 0).String(); !strings.Contains(s, "failed: hardware error") {
+		t.Errorf("C1 described as %q", s)
 	}
 }
 

@@ -100,7 +100,7 @@ type Event struct {
 	// Message is the CCID message of an EventFrame.
 	Message Message
 	// State is bmSlotICCState of an EventSlotChange (CardPresent or
-	// CardAbsent, or 00/01 for "no change"), or the byte of an EventTimeRequest.
+	// CardAbsent), or the byte of an EventTimeRequest.
 	State byte
 	// Raw are the exact bytes the event was decoded from.
 	Raw []byte
@@ -110,8 +110,11 @@ type Event struct {
 func (e Event) Present() bool { return e.State&1 == 1 }
 
 // FrameError reports bytes the decoder discarded. Err is one of ErrBadLRC,
-// ErrBadControl, ErrBadNAK, ErrTooLong, ErrUnknownType, ErrBadSlotState or
-// ErrGarbage, so errors.Is works on a *FrameError.
+// ErrBadControl, ErrBadNAK, ErrTooLong, ErrUnknownType, ErrBadSlotState,
+// ErrGarbage or ErrUnsynced, so errors.Is works on a *FrameError.
+//
+// Raw may hold card data (an answer) or a PIN (an echoed VERIFY): log
+// Err and len(Raw), not Error(), where that matters.
 type FrameError struct {
 	Err error
 	Raw []byte // the discarded bytes
@@ -139,9 +142,18 @@ var ErrIncomplete = errors.New("ccid: incomplete, need more bytes")
 // Decoder splits a byte stream from the serial line into frames, NAKs,
 // notifications and time requests. Feed it with Write and take items with
 // Next. It is not safe for concurrent use.
+//
+// After any FrameError the decoder is out of step: the bytes after a bad
+// frame header may be the middle of a frame, where 50 02 or 80 mean
+// nothing. Until a good frame arrives, or the receiver calls Quiet because
+// the line has been silent long enough for the sender to have finished,
+// it keeps looking for frames and NAKs only and discards everything else
+// (ErrUnsynced), so line noise never becomes a card movement or a time
+// request.
 type Decoder struct {
-	buf []byte
-	max int
+	buf    []byte
+	max    int
+	unsync bool // a FrameError since the last good frame or Quiet
 }
 
 // NewDecoder returns a decoder refusing CCID messages longer than
@@ -155,6 +167,15 @@ func NewDecoder(maxMessage int) *Decoder {
 	}
 	return &Decoder{max: maxMessage}
 }
+
+// InSync reports whether the decoder trusts notifications and time
+// requests: no FrameError since the last good frame or Quiet.
+func (d *Decoder) InSync() bool { return !d.unsync }
+
+// Quiet tells the decoder that the line has been silent for longer than
+// any frame takes, so the next byte starts a new item: it trusts 50 xx and
+// 80..FF again. Bytes still buffered (half a frame) are kept.
+func (d *Decoder) Quiet() { d.unsync = false }
 
 // Write buffers bytes read from the line. It never fails.
 func (d *Decoder) Write(p []byte) (int, error) {
@@ -181,26 +202,49 @@ func (d *Decoder) Reset() []byte {
 //   - 03 06: a frame. The 10-byte header must carry a known message type
 //     and a dwLength that fits the maximum, else only the 03 is discarded
 //     and decoding resumes at the next byte. A whole frame with a bad LRC
-//     is discarded whole (ErrBadLRC): the receiver should send a NAK.
+//     is discarded whole (ErrBadLRC).
 //   - 03 15 16: a NAK. 03 15 and any other byte: the 03 is discarded.
 //   - 03 and another byte: the 03 is discarded (ErrBadControl).
-//   - 50 00..03: a slot-change notification; 50 and another byte: the 50
-//     is discarded.
+//   - 50 02 and 50 03: a slot-change notification (card removed,
+//     inserted), the only two libccid knows; 50 and any other byte: both
+//     discarded (ErrBadSlotState).
 //   - 80..FF: a time request.
 //   - anything else: garbage, discarded up to the next 03, 50 or 80..FF.
+//
+// While out of step (see Decoder) only the 03 rules apply; any other byte
+// is discarded up to the next 03 (ErrUnsynced).
 func (d *Decoder) Next() (Event, error) {
+	ev, err := d.next()
+	if err != nil && !errors.Is(err, ErrIncomplete) {
+		d.unsync = true
+	} else if err == nil && ev.Kind == EventFrame {
+		d.unsync = false
+	}
+	return ev, err
+}
+
+func (d *Decoder) next() (Event, error) {
 	if len(d.buf) == 0 {
 		return Event{}, ErrIncomplete
 	}
-	switch c := d.buf[0]; {
-	case c == Sync:
+	c := d.buf[0]
+	if c == Sync {
 		return d.sync()
+	}
+	if d.unsync {
+		n := 1
+		for n < len(d.buf) && d.buf[n] != Sync {
+			n++
+		}
+		return Event{}, d.discard(n, ErrUnsynced)
+	}
+	switch {
 	case c == SlotChange:
 		if len(d.buf) < 2 {
 			return Event{}, ErrIncomplete
 		}
-		if d.buf[1] > CardPresent {
-			return Event{}, d.discard(1, ErrBadSlotState)
+		if d.buf[1] != CardPresent && d.buf[1] != CardAbsent {
+			return Event{}, d.discard(2, ErrBadSlotState)
 		}
 		raw := d.take(2)
 		return Event{Kind: EventSlotChange, State: raw[1], Raw: raw}, nil

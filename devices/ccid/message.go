@@ -16,7 +16,8 @@
 // reader may also send:
 //
 //   - a card movement, two bytes: 50 (RDR_to_PC_NotifySlotChange) and the
-//     bmSlotICCState of slot 0: 03 card inserted, 02 card removed;
+//     bmSlotICCState of slot 0: 03 card inserted, 02 card removed (no
+//     other value is valid);
 //   - a time request, one byte from 80 to FF, while a T=0 card is still
 //     working: the host keeps waiting.
 //
@@ -24,7 +25,9 @@
 //
 // The Decoder is strict: every byte it is fed ends up in exactly one
 // accepted item or one reported error, so a caller can resynchronise after
-// line noise and knows when to send a NAK.
+// line noise. After a framing error it trusts only frames until a good
+// frame arrives or the line has been quiet (Decoder.Quiet), so noise is
+// never read as a card movement or a time request.
 package ccid
 
 import (
@@ -160,6 +163,15 @@ func (s Status) ICC() ICCStatus { return ICCStatus(s & 3) }
 // Command returns the command outcome bits.
 func (s Status) Command() CommandStatus { return CommandStatus(s >> 6) }
 
+// Failed reports bit 6 of bmCommandStatus, the way libccid tests it
+// (CCID_COMMAND_FAILED, checked before the time extension): the reserved
+// value 3 (bStatus C0..C3) counts as failed.
+func (s Status) Failed() bool { return s&0x40 != 0 }
+
+// TimeExtension reports a time-extension answer: bmCommandStatus = 2 and
+// not failed.
+func (s Status) TimeExtension() bool { return s&0xC0 == 0x80 }
+
 // CCID bError values a reader uses (CCID specification §6.2.6).
 const (
 	ErrCodeCmdAborted        = 0xFF
@@ -251,10 +263,10 @@ func (m Message) String() string {
 	if !m.Type.Command() {
 		st := m.Status()
 		s += fmt.Sprintf(" status %02X (%s", byte(st), st.ICC())
-		switch st.Command() {
-		case CommandFailed:
+		switch {
+		case st.Failed():
 			s += ", failed: " + ErrorText(m.ErrorCode())
-		case CommandTimeExtension:
+		case st.TimeExtension():
 			s += fmt.Sprintf(", time extension x%d", m.ErrorCode())
 		}
 		s += ")"
@@ -271,8 +283,9 @@ var (
 	ErrBadLRC       = errors.New("ccid: frame LRC mismatch")
 	ErrBadControl   = errors.New("ccid: SYNC not followed by ACK (06) or NAK (15)")
 	ErrBadNAK       = errors.New("ccid: NAK frame with a wrong LRC (want 03 15 16)")
-	ErrBadSlotState = errors.New("ccid: slot-change notification with an invalid state byte")
+	ErrBadSlotState = errors.New("ccid: slot-change notification with a state byte other than 02 or 03")
 	ErrGarbage      = errors.New("ccid: bytes outside any frame")
+	ErrUnsynced     = errors.New("ccid: bytes after a framing error, before a good frame or a quiet line")
 )
 
 // AppendBinary appends the message's wire form to b.

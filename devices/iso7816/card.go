@@ -2,7 +2,6 @@ package iso7816
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -29,8 +28,11 @@ var ErrPINBlocked = &pishkhan.Error{Code: pishkhan.ELocked,
 	Message: "card PIN blocked (no tries left)",
 	Persian: "رمز کارت مسدود شده است؛ برای رفع انسداد به صادرکنندهٔ کارت مراجعه کنید."}
 
-// ErrFileTooLarge means a file was longer than the caller's limit.
-var ErrFileTooLarge = errors.New("iso7816: file longer than the limit")
+// ErrFileTooLarge means a file was longer than the caller's limit, or
+// than READ BINARY's 15-bit offset can reach (32 KiB).
+var ErrFileTooLarge = &pishkhan.Error{Code: pishkhan.EInvalid,
+	Message: "iso7816: file longer than the limit",
+	Persian: "فایل روی کارت بزرگ‌تر از اندازهٔ مجاز است؛ داده‌های کارت خراب یا ناآشناست."}
 
 // WrongPINError is a refused PIN with tries left (63Cx, x > 0).
 type WrongPINError struct {
@@ -48,11 +50,18 @@ func (e *WrongPINError) Unwrap() error {
 }
 
 // StatusError is a status word that made a command fail. Op says which
-// command, Command its header (never its data: a VERIFY carries a PIN).
+// command, Command its header: Data is always nil (a VERIFY carries a
+// PIN), Ne is kept.
 type StatusError struct {
 	Op      string
 	Command Command
 	SW      StatusWord
+}
+
+// statusError builds a StatusError without the command's data.
+func statusError(op string, cmd Command, sw StatusWord) *StatusError {
+	cmd.Data = nil
+	return &StatusError{Op: op, Command: cmd, SW: sw}
 }
 
 func (e *StatusError) Error() string {
@@ -118,7 +127,8 @@ func (c *Card) Send(ctx context.Context, cmd Command) (Response, error) {
 	wire := cmd
 	if c.T0 {
 		if cmd.IsExtended() {
-			return Response{}, fmt.Errorf("%w: extended APDU %v over T=0", ErrAPDUTooLong, cmd)
+			return Response{}, pishkhan.WrapError(ErrAPDUTooLong, pishkhan.EInvalid,
+				"این فرمان برای کارت‌های T=0 بیش از اندازه بلند است.", "extended APDU %v over T=0", cmd)
 		}
 		if cmd.Case() == 4 {
 			wire.Ne = 0
@@ -141,7 +151,9 @@ func (c *Card) Send(ctx context.Context, cmd Command) (Response, error) {
 			break
 		}
 		if i == maxChain {
-			return Response{}, fmt.Errorf("%v: card still answers 61xx after %d GET RESPONSE", cmd, maxChain)
+			return Response{}, pishkhan.Errorf(pishkhan.EUnavailable,
+				"کارت پس از چند صد بار درخواست، هنوز دادهٔ تازه می‌فرستد و پاسخش پایان نمی‌یابد؛ کارت را بیرون بیاورید و دوباره بگذارید.",
+				"%v: card still answers 61xx after %d GET RESPONSE", cmd, maxChain)
 		}
 		gr := Command{CLA: cmd.CLA, INS: INSGetResponse, Ne: n}
 		if resp, err = c.send(ctx, gr); err != nil {
@@ -176,7 +188,8 @@ func (c *Card) send(ctx context.Context, cmd Command) (Response, error) {
 // the FCI the card sends back, if any.
 func (c *Card) SelectAID(ctx context.Context, aid []byte) ([]byte, error) {
 	if len(aid) < 5 || len(aid) > 16 {
-		return nil, fmt.Errorf("select application: AID of %d bytes (5 to 16)", len(aid))
+		return nil, pishkhan.Errorf(pishkhan.EInvalid, "شناسهٔ برنامهٔ کارت (AID) باید ۵ تا ۱۶ بایت باشد.",
+			"select application: AID of %d bytes (5 to 16)", len(aid))
 	}
 	cmd := Command{INS: INSSelect, P1: 0x04, P2: 0x00, Data: aid, Ne: 256}
 	resp, err := c.Send(ctx, cmd)
@@ -184,7 +197,7 @@ func (c *Card) SelectAID(ctx context.Context, aid []byte) ([]byte, error) {
 		return nil, fmt.Errorf("select application %X: %w", aid, err)
 	}
 	if !resp.SW.OK() {
-		return nil, &StatusError{Op: fmt.Sprintf("select application %X", aid), Command: cmd, SW: resp.SW}
+		return nil, statusError(fmt.Sprintf("select application %X", aid), cmd, resp.SW)
 	}
 	return resp.Data, nil
 }
@@ -198,7 +211,7 @@ func (c *Card) SelectFile(ctx context.Context, fid uint16) error {
 		return fmt.Errorf("select file %04X: %w", fid, err)
 	}
 	if !resp.SW.OK() {
-		return &StatusError{Op: fmt.Sprintf("select file %04X", fid), Command: cmd, SW: resp.SW}
+		return statusError(fmt.Sprintf("select file %04X", fid), cmd, resp.SW)
 	}
 	return nil
 }
@@ -207,7 +220,8 @@ func (c *Card) SelectFile(ctx context.Context, fid uint16) error {
 // (0..32767) and returns the card's answer, whatever its status word.
 func (c *Card) ReadBinary(ctx context.Context, offset, n int) (Response, error) {
 	if offset < 0 || offset > 0x7FFF || n < 1 || n > MaxShortNe {
-		return Response{}, fmt.Errorf("read binary: offset %d or length %d out of range", offset, n)
+		return Response{}, pishkhan.Errorf(pishkhan.EInvalid, "نشانی یا طول خواندن از فایل کارت بیرون از محدوده است.",
+			"read binary: offset %d or length %d out of range (offset 0..32767, length 1..256)", offset, n)
 	}
 	return c.Send(ctx, Command{INS: INSReadBinary, P1: byte(offset >> 8), P2: byte(offset), Ne: n})
 }
@@ -224,7 +238,9 @@ func (c *Card) ReadFile(ctx context.Context, chunk, limit int) ([]byte, error) {
 	var out []byte
 	for {
 		if len(out) > 0x7FFF {
-			return nil, fmt.Errorf("read file: %d bytes and not at the end, beyond READ BINARY's 15-bit offset", len(out))
+			return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Err: ErrFileTooLarge,
+				Message: fmt.Sprintf("read file: %d bytes and not at the end, beyond READ BINARY's 15-bit offset", len(out)),
+				Persian: "فایل روی کارت بزرگ‌تر از ۳۲ کیلوبایت است و با READ BINARY خوانده نمی‌شود."}
 		}
 		resp, err := c.ReadBinary(ctx, len(out), chunk)
 		if err != nil {
@@ -236,7 +252,7 @@ func (c *Card) ReadFile(ctx context.Context, chunk, limit int) ([]byte, error) {
 		case resp.SW == SWEndOfFile, resp.SW.OK():
 		default:
 			cmd := Command{INS: INSReadBinary, P1: byte(len(out) >> 8), P2: byte(len(out)), Ne: chunk}
-			return nil, &StatusError{Op: fmt.Sprintf("read file at offset %d", len(out)), Command: cmd, SW: resp.SW}
+			return nil, statusError(fmt.Sprintf("read file at offset %d", len(out)), cmd, resp.SW)
 		}
 		out = append(out, resp.Data...)
 		if limit > 0 && len(out) > limit {
@@ -253,7 +269,7 @@ func (c *Card) ReadFile(ctx context.Context, chunk, limit int) ([]byte, error) {
 // with no tries left, wraps ErrPINBlocked.
 func (c *Card) Verify(ctx context.Context, ref byte, pin []byte) error {
 	if len(pin) == 0 || len(pin) > MaxShortNc {
-		return fmt.Errorf("verify: PIN of %d bytes", len(pin))
+		return pishkhan.Errorf(pishkhan.EInvalid, "طول رمز کارت نادرست است.", "verify: PIN of %d bytes (1 to %d)", len(pin), MaxShortNc)
 	}
 	cmd := Command{INS: INSVerify, P2: ref, Data: pin}
 	resp, err := c.Send(ctx, cmd)
@@ -291,5 +307,5 @@ func verifyResult(cmd Command, sw StatusWord) error {
 		}
 		return &WrongPINError{TriesLeft: n}
 	}
-	return &StatusError{Op: fmt.Sprintf("verify PIN %02X", cmd.P2), Command: cmd, SW: sw}
+	return statusError(fmt.Sprintf("verify PIN %02X", cmd.P2), cmd, sw)
 }

@@ -191,11 +191,42 @@ func TestT0GetResponseAnd6C(t *testing.T) {
 	if r, err := c.Send(ctx, Command{INS: 0xCA}); err != nil || len(r.Data) != 3 {
 		t.Fatalf("%v %v", r, err)
 	}
+	// 6C00 means Le = 256, sent as 00.
+	s = &script{t: t, steps: []step{
+		{"00B0000010", "6C00"},
+		{"00B0000000", strings.Repeat("AB", 256) + "9000"},
+	}}
+	c = &Card{T: s}
+	if r, err := c.ReadBinary(ctx, 0, 16); err != nil || len(r.Data) != 256 || !r.SW.OK() {
+		t.Fatalf("6C00: %d bytes %v", len(r.Data), err)
+	}
+	s.done()
+	if n, ok := StatusWord(0x6C00).ExactLength(); !ok || n != 256 {
+		t.Errorf("6C00: %d %v", n, ok)
+	}
 	// A card answering 61xx forever is cut off.
 	c = &Card{T: loop{}}
-	if _, err := c.Send(ctx, Command{INS: 0xCA}); err == nil {
-		t.Error("endless 61xx accepted")
+	if _, err := c.Send(ctx, Command{INS: 0xCA}); err == nil || !persianOwn(err) {
+		t.Errorf("endless 61xx: %v", err)
 	}
+}
+
+// counter answers every READ BINARY with Le bytes and 9000.
+type counter struct{ n int }
+
+func (c *counter) Transmit(_ context.Context, apdu []byte) ([]byte, error) {
+	c.n++
+	cmd, err := ParseCommand(apdu)
+	if err != nil || cmd.INS != INSReadBinary {
+		return []byte{0x6D, 0x00}, nil
+	}
+	return append(make([]byte, cmd.Ne), 0x90, 0x00), nil
+}
+
+// persianOwn reports an error with a Persian message of its own, not the
+// generic "internal error" of pishkhan.PersianMessage.
+func persianOwn(err error) bool {
+	return err != nil && pishkhan.PersianMessage(err) != pishkhan.PersianMessage(errors.New("x"))
 }
 
 type loop struct{}
@@ -205,26 +236,33 @@ func (loop) Transmit(context.Context, []byte) ([]byte, error) { return []byte{0x
 func TestReadFileEnds(t *testing.T) {
 	ctx := context.Background()
 	chunk := func(n int) string { return strings.Repeat("AB", n) }
-	for name, steps := range map[string][]step{
-		"short last chunk": {{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(2) + "9000"}},
-		"6282":             {{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(2) + "6282"}},
-		"6B00":             {{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(2) + "9000"}},
-		"6B00 exact":       {{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(2) + "6B00"}},
-		"6Cxx":             {{"00B0000004", chunk(4) + "9000"}, {"00B0000404", "6C02"}, {"00B0000402", chunk(2) + "9000"}},
+	for name, c := range map[string]struct {
+		steps []step
+		want  int
+	}{
+		"short last chunk": {[]step{{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(2) + "9000"}}, 6},
+		"6282":             {[]step{{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(2) + "6282"}}, 6},
+		"6282 empty":       {[]step{{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(4) + "9000"}, {"00B0000804", "6282"}}, 8},
+		// The file is a multiple of the chunk: the only way to find its
+		// end is the 6B00 a READ BINARY beyond it gets.
+		"6B00 at a chunk boundary": {[]step{{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(4) + "9000"}, {"00B0000804", "6B00"}}, 8},
+		"6Cxx":                     {[]step{{"00B0000004", chunk(4) + "9000"}, {"00B0000404", "6C02"}, {"00B0000402", chunk(2) + "9000"}}, 6},
 	} {
 		t.Run(name, func(t *testing.T) {
-			s := &script{t: t, steps: steps}
+			s := &script{t: t, steps: c.steps}
 			got, err := (&Card{T: s}).ReadFile(ctx, 4, 100)
-			want := 6
-			if name == "6B00 exact" {
-				want = 4
-			}
-			if err != nil || len(got) != want {
-				t.Fatalf("%d bytes, %v", len(got), err)
+			if err != nil || len(got) != c.want {
+				t.Fatalf("%d bytes (want %d), %v", len(got), c.want, err)
 			}
 			s.done()
 		})
 	}
+	// 6B00 at a chunk boundary with the real Le=256 chunks: 512 bytes.
+	s512 := &script{t: t, steps: []step{{"00B0000000", chunk(256) + "9000"}, {"00B0010000", chunk(256) + "9000"}, {"00B0020000", "6B00"}}}
+	if got, err := (&Card{T: s512}).ReadFile(ctx, 0, 0); err != nil || len(got) != 512 {
+		t.Errorf("512-byte file: %d bytes, %v", len(got), err)
+	}
+	s512.done()
 	s := &script{t: t, steps: []step{{"00B0000004", "6982"}}}
 	_, err := (&Card{T: s}).ReadFile(ctx, 4, 100)
 	var se *StatusError
@@ -232,8 +270,16 @@ func TestReadFileEnds(t *testing.T) {
 		t.Errorf("6982: %v / %q", err, pishkhan.PersianMessage(err))
 	}
 	s = &script{t: t, steps: []step{{"00B0000004", chunk(4) + "9000"}, {"00B0000404", chunk(4) + "9000"}}}
-	if _, err := (&Card{T: s}).ReadFile(ctx, 4, 6); !errors.Is(err, ErrFileTooLarge) {
-		t.Errorf("limit: %v", err)
+	if _, err := (&Card{T: s}).ReadFile(ctx, 4, 6); !errors.Is(err, ErrFileTooLarge) || !persianOwn(err) {
+		t.Errorf("limit: %v (%s)", err, pishkhan.PersianMessage(err))
+	}
+	// A card that never ends its file: READ BINARY cannot address beyond
+	// 32767, so after 32 KiB the read stops with its own error.
+	full := &counter{}
+	_, err = (&Card{T: full}).ReadFile(ctx, 0, 0)
+	if !errors.Is(err, ErrFileTooLarge) || !strings.Contains(err.Error(), "15-bit") || full.n != 128 ||
+		!strings.Contains(pishkhan.PersianMessage(err), "۳۲ کیلوبایت") {
+		t.Errorf("endless file: %v after %d reads (%s)", err, full.n, pishkhan.PersianMessage(err))
 	}
 	s = &script{t: t, steps: []step{{"00B0000004", "ERR"}}}
 	if _, err := (&Card{T: s}).ReadFile(ctx, 4, 6); err == nil || !strings.Contains(err.Error(), "reader gone") {
@@ -268,6 +314,23 @@ func TestVerify(t *testing.T) {
 	}
 	if _, _, err := c.PINStatus(ctx, 0x81); !errors.Is(err, ErrPINBlocked) {
 		t.Errorf("status: %v", err)
+	}
+	s.done()
+	// A failed VERIFY's error never holds the PIN.
+	s = &script{t: t, steps: []step{{"0020008204 39373533", "6A88"}, {"0020008104 39373533", "6700"}}}
+	c = &Card{T: s}
+	for _, ref := range []byte{0x82, 0x81} {
+		err := c.Verify(ctx, ref, []byte("9753"))
+		var se *StatusError
+		if !errors.As(err, &se) || se.Command.Data != nil || se.Command.P2 != ref {
+			t.Fatalf("VERIFY %02X: %#v", ref, err)
+		}
+		for _, form := range []string{"%v", "%+v", "%#v"} {
+			out := fmt.Sprintf(form, err) + fmt.Sprintf(form, se)
+			if strings.Contains(out, "9753") || strings.Contains(out, "0x39, 0x37") || strings.Contains(out, "39 37") || strings.Contains(out, "3937") {
+				t.Errorf("VERIFY error %s holds the PIN: %s", form, out)
+			}
+		}
 	}
 	s.done()
 	s = &script{t: t, steps: []step{{"00200081", "63C3"}, {"0020008104 31323334", "9000"}, {"00200081", "9000"}}}
@@ -335,4 +398,36 @@ func FuzzParseATR(f *testing.F) {
 			t.Fatalf("%+v", a)
 		}
 	})
+}
+
+// TestPersianMessages: errors a clerk may see carry their own Persian
+// message, and the wording is the reviewed one.
+func TestPersianMessages(t *testing.T) {
+	ctx := context.Background()
+	c := &Card{T: loop{}}
+	errs := map[string]error{}
+	_, errs["short AID"] = c.SelectAID(ctx, []byte{1, 2})
+	_, errs["offset"] = c.ReadBinary(ctx, 0x8000, 1)
+	_, errs["length"] = c.ReadBinary(ctx, 0, 257)
+	errs["PIN length"] = c.Verify(ctx, 0x81, nil)
+	_, errs["extended over T=0"] = (&Card{T: loop{}, T0: true}).Send(ctx, Command{INS: 0xB0, Ne: 1000})
+	errs["too large"] = ErrFileTooLarge
+	for name, err := range errs {
+		if !persianOwn(err) {
+			t.Errorf("%s: %v has no Persian message (%s)", name, err, pishkhan.PersianMessage(err))
+		}
+	}
+	if !errors.Is(errs["extended over T=0"], ErrAPDUTooLong) {
+		t.Errorf("extended over T=0: %v", errs["extended over T=0"])
+	}
+	for sw, want := range map[StatusWord]string{
+		0x6881: "از کانال منطقی پشتیبانی نمی‌کند",
+		0x6882: "از پیام‌رسانی امن پشتیبانی نمی‌کند",
+		0x6A81: "از این کار پشتیبانی نمی‌کند",
+		0x6282: "فایل کارت پیش از خواندن همهٔ بایت‌ها به پایان رسید",
+	} {
+		if !strings.Contains(sw.Persian(), want) {
+			t.Errorf("%04X: %q, want %q", uint16(sw), sw.Persian(), want)
+		}
+	}
 }
