@@ -35,7 +35,7 @@
 //     line has been quiet for a moment, so noise is never read as a card
 //     pulled out.
 //
-// PowerOn asks for 5 V first and then 3 V and 1.8 V if the card does not
+// PowerOn asks for 5 V first and then 1.8 V and 3 V if the card does not
 // answer, as libccid's CmdPowerOn does for a reader without automatic
 // voltage selection (a GemPC Twin's dwFeatures is 00010230: no
 // AUTO_VOLTAGE, no AUTO_ACTIVATION). Connect refuses a card whose default
@@ -94,8 +94,10 @@ const (
 	maxPollMisses = 3
 )
 
-// powerOnVoltages are the bPowerSelect values PowerOn tries, in order.
-var powerOnVoltages = []ccid.Voltage{ccid.Voltage5V, ccid.Voltage3V, ccid.Voltage1V8}
+// powerOnVoltages are the bPowerSelect values PowerOn tries, in order:
+// libccid's CmdPowerOn (src/commands.c) starts at 5 V and on failure steps
+// the code down with wrap-around, 1 (5 V) → 3 (1.8 V) → 2 (3 V).
+var powerOnVoltages = []ccid.Voltage{ccid.Voltage5V, ccid.Voltage1V8, ccid.Voltage3V}
 
 // Options configure a Reader. The zero value is the GemPC Twin's defaults.
 type Options struct {
@@ -820,7 +822,7 @@ func (r *Reader) SlotStatus(ctx context.Context) (ccid.ICCStatus, error) {
 
 // PowerOn powers the card and returns its ATR. Like libccid with a reader
 // that cannot choose the voltage itself, it asks for 5 V and, if the card
-// stays mute, for 3 V and then 1.8 V.
+// stays mute, for 1.8 V and then 3 V.
 func (r *Reader) PowerOn(ctx context.Context) ([]byte, error) {
 	var last error
 	for _, v := range powerOnVoltages {

@@ -557,13 +557,13 @@ func unhex(t *testing.T, s string) []byte {
 }
 
 // TestPowerOnVoltage: a GemPC Twin cannot choose the voltage, so the
-// driver asks for 5 V, then 3 V, then 1.8 V, as libccid does.
+// driver asks for 5 V, then 1.8 V, then 3 V, as libccid's CmdPowerOn does.
 func TestPowerOnVoltage(t *testing.T) {
 	for _, c := range []struct {
 		works []ccid.Voltage
 		want  ccid.Voltage
 		tries int
-	}{{nil, ccid.Voltage5V, 1}, {[]ccid.Voltage{ccid.Voltage3V}, ccid.Voltage3V, 2}, {[]ccid.Voltage{ccid.Voltage1V8}, ccid.Voltage1V8, 3}} {
+	}{{nil, ccid.Voltage5V, 1}, {[]ccid.Voltage{ccid.Voltage1V8}, ccid.Voltage1V8, 2}, {[]ccid.Voltage{ccid.Voltage3V}, ccid.Voltage3V, 3}} {
 		card := demoCard(t, "")
 		card.Voltages = c.works
 		sim, r := rig(t, cardsim.Options{Card: card}, Options{})
