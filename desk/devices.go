@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"github.com/pishkhan/pishkhan/devices/cardprofile"
 	"github.com/pishkhan/pishkhan/devices/cardreader"
 	"github.com/pishkhan/pishkhan/devices/escpos"
+	"github.com/pishkhan/pishkhan/devices/iso7816"
 	"github.com/pishkhan/pishkhan/devices/printer"
 	"github.com/pishkhan/pishkhan/devices/printersim"
 	"github.com/pishkhan/pishkhan/devices/receipt"
@@ -174,4 +176,50 @@ func Preview(data []byte, p escpos.Profile) (image.Image, error) {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
 	return printersim.Job{Ops: ops, Printed: len(ops)}.Render(p.HeadDots, printersim.IranSystem(p.CodePage))
+}
+
+// APDUResult is one command sent to the card and its answer.
+type APDUResult struct {
+	Command  string // hex
+	Response string // hex, without the status word
+	SW       string // four hex digits
+	English  string // the status word in words
+	Persian  string
+}
+
+// SendAPDUs powers the card in the reader and sends each command (hex, any
+// spacing) through ISO 7816 T=0 handling (GET RESPONSE after 61xx, a resend
+// after 6Cxx), for the technician's APDU console.
+func (d *Desk) SendAPDUs(ctx context.Context, v *Devices, cmds []string) (atr string, out []APDUResult, err error) {
+	if v == nil || v.Reader == nil {
+		if v != nil && v.ReaderErr != nil {
+			return "", nil, v.ReaderErr
+		}
+		return "", nil, pishkhan.Errorf(pishkhan.EUnavailable, "کارت‌خوانی برای این میز تنظیم نشده است.", "no card reader configured")
+	}
+	var parsed []iso7816.Command
+	for _, c := range cmds {
+		b, err := hex.DecodeString(strings.NewReplacer(" ", "", ":", "", "-", "").Replace(strings.TrimSpace(c)))
+		if err != nil {
+			return "", nil, pishkhan.FieldError("apdu", "فرمان باید رقم‌های شانزده‌شانزدهی باشد، مانند 00A40400.", "APDU %q is not hex", c)
+		}
+		cmd, err := iso7816.ParseCommand(b)
+		if err != nil {
+			return "", nil, pishkhan.WrapError(err, pishkhan.EInvalid, "این فرمان APDU درست نیست (دست‌کم ۴ بایت سرآیند).", "APDU %X", b)
+		}
+		parsed = append(parsed, cmd)
+	}
+	card, a, err := v.Reader.Connect(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	for i, cmd := range parsed {
+		resp, err := card.Send(ctx, cmd)
+		if err != nil {
+			return fmt.Sprintf("%X", a.Raw), out, err
+		}
+		out = append(out, APDUResult{Command: strings.ToUpper(strings.ReplaceAll(cmds[i], " ", "")), Response: fmt.Sprintf("%X", resp.Data),
+			SW: fmt.Sprintf("%04X", uint16(resp.SW)), English: resp.SW.English(), Persian: resp.SW.Persian()})
+	}
+	return fmt.Sprintf("%X", a.Raw), out, nil
 }

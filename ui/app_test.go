@@ -338,6 +338,17 @@ func TestTechnicianScreen(t *testing.T) {
 	if !strings.Contains(shown(tc.rdrMsg), "کارت خوانده شد") {
 		t.Errorf("card test: %q", shown(tc.rdrMsg))
 	}
+	// The APDU console: SELECT the demo application, answered in hex and words.
+	tc.apdu.SetText("00A404000DF0504953484B48414E44454D4F")
+	tc.sendAPDU()
+	if out := tc.apduOut.Text; !strings.Contains(out, "ATR 3B") || !strings.Contains(out, "9000") {
+		t.Errorf("APDU console: %q", out)
+	}
+	tc.apdu.SetText("00A4")
+	tc.sendAPDU()
+	if out := tc.apduOut.Text; !strings.Contains(out, "APDU") {
+		t.Errorf("a short APDU: %q", out)
+	}
 	capture(t, a, "technician")
 	// A bad printer setting is refused in Persian.
 	tc.prnProfile.SetSelected("80mm-raster")

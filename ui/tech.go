@@ -34,11 +34,17 @@ type tech struct {
 	prnMsg, rdrMsg, enMsg *widget.Label
 	preview               *canvas.Image
 	exURL, exCode         *widget.Entry
+	apdu                  *widget.Entry
+	apduOut               *widget.Label
 }
 
 func newTech(a *App) *tech {
 	t := &tech{a: a, ports: rtl.Label(""), prnPort: widget.NewEntry(), prnBaud: widget.NewEntry(), rdrPort: widget.NewEntry(),
-		prnMsg: rtl.Label(""), rdrMsg: rtl.Label(""), enMsg: rtl.Label(""), exURL: widget.NewEntry(), exCode: widget.NewEntry()}
+		prnMsg: rtl.Label(""), rdrMsg: rtl.Label(""), enMsg: rtl.Label(""), exURL: widget.NewEntry(), exCode: widget.NewEntry(),
+		apdu: widget.NewEntry(), apduOut: widget.NewLabel("")}
+	t.apdu.SetPlaceHolder("00A404000DF0504953484B48414E44454D4F")
+	t.apdu.OnSubmitted = func(string) { t.sendAPDU() }
+	t.apduOut.TextStyle.Monospace = true
 	names := make([]string, len(desk.PrinterProfiles))
 	for i, p := range desk.PrinterProfiles {
 		names[i] = p.Name
@@ -62,7 +68,8 @@ func newTech(a *App) *tech {
 		form(field("درگاه", t.prnPort), field("نوع چاپگر", t.prnProfile), field("سرعت (baud)", t.prnBaud)),
 		rtl.Row(rtl.Button("ذخیره", t.savePrinter), rtl.Button("چاپ آزمایشی", t.testPrint), rtl.Button("وضعیت چاپگر", t.printerStatus)), t.prnMsg)
 	reader := container.NewVBox(heading("کارت‌خوان"), form(field("درگاه", t.rdrPort)),
-		rtl.Row(rtl.Button("ذخیره", t.saveReader), rtl.Button("آزمایش کارت", t.testCard)), t.rdrMsg)
+		rtl.Row(rtl.Button("ذخیره", t.saveReader), rtl.Button("آزمایش کارت", t.testCard)), t.rdrMsg,
+		field("فرمان APDU (هگز)", container.NewBorder(nil, nil, rtl.Button("ارسال", t.sendAPDU), nil, t.apdu)), t.apduOut)
 	enrol := container.NewVBox(heading("پیوستن به مرکز تبادل"), form(field("نشانی مرکز", t.exURL), field("کد یک‌بارمصرف", t.exCode)),
 		rtl.Button("پیوستن", t.enrol), t.enMsg)
 	t.showEnrolment()
@@ -214,5 +221,31 @@ func (t *tech) enrol() {
 		}
 		t.exCode.SetText("")
 		t.showEnrolment()
+	})
+}
+
+// sendAPDU sends the console's commands (several separated by ";") and
+// shows the answers in hex with their status words in words.
+func (t *tech) sendAPDU() {
+	cmds := strings.Split(t.apdu.Text, ";")
+	var atr string
+	var res []desk.APDUResult
+	var err error
+	t.a.background(func() {
+		atr, res, err = t.a.d.SendAPDUs(t.a.ctx, t.a.opts.Devices, cmds)
+	}, func() {
+		var b strings.Builder
+		if atr != "" {
+			fmt.Fprintf(&b, "ATR %s\n", atr)
+		}
+		for _, r := range res {
+			fmt.Fprintf(&b, "> %s\n< %s %s  %s\n", r.Command, r.Response, r.SW, r.English)
+		}
+		if err != nil {
+			fmt.Fprintf(&b, "%s", persianOr(err, "فرمان فرستاده نشد."))
+		} else if len(res) > 0 {
+			b.WriteString(rtl.Text(res[len(res)-1].Persian))
+		}
+		t.apduOut.SetText(b.String())
 	})
 }
