@@ -54,6 +54,7 @@ type App struct {
 
 	bar         *syncBar
 	loginScreen *loginScreen
+	firstRun    *firstRunScreen
 	walkin      *walkIn
 	tech        *tech
 	keys        func(fyne.KeyName) // presses a function key, for tests

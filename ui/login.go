@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -56,7 +58,10 @@ func (a *App) showLogin(username string) {
 func (a *App) showFirstRun() {
 	office, name, deskNo := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	user, full, pin := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
+	exURL, exCode := widget.NewEntry(), widget.NewEntry()
+	exURL.SetPlaceHolder("https://exchange.example/")
 	msg := rtl.Label("")
+	a.firstRun = &firstRunScreen{office: office, name: name, deskNo: deskNo, user: user, full: full, pin: pin, exURL: exURL, exCode: exCode, message: msg}
 	save := rtl.Button("راه‌اندازی میز", func() {
 		if _, err := a.d.Init(a.ctx, desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text}, "first-run"); err != nil {
 			rtl.SetLabel(msg, persianOr(err, "راه‌اندازی انجام نشد."))
@@ -66,9 +71,19 @@ func (a *App) showFirstRun() {
 			rtl.SetLabel(msg, persianOr(err, "کاربر ساخته نشد."))
 			return
 		}
+		if strings.TrimSpace(exURL.Text) != "" || strings.TrimSpace(exCode.Text) != "" {
+			if _, err := a.d.Enrol(a.ctx, desk.EnrolInput{ExchangeURL: exURL.Text, OneTimeCode: exCode.Text}, user.Text); err != nil {
+				// The desk and its supervisor are saved; enrolment can be
+				// done again from the technician's screen.
+				a.showLogin(user.Text)
+				rtl.SetLabel(a.loginScreen.message, "میز راه‌اندازی شد، ولی پیوستن به مرکز تبادل انجام نشد: "+persianOr(err, "خطا")+" کارشناس فنی می‌تواند دوباره بپیوندد.")
+				return
+			}
+		}
 		a.showLogin(user.Text)
 	})
 	save.Importance = widget.HighImportance
+	a.firstRun.save = save
 	title := rtl.Label("راه‌اندازی نخستین: مشخصات دفتر و نخستین مدیر")
 	title.TextStyle.Bold = true
 	a.win.SetContent(container.NewVBox(title, form(
@@ -78,8 +93,17 @@ func (a *App) showFirstRun() {
 		field("نام کاربری مدیر", user),
 		field("نام و نام خانوادگی مدیر", full),
 		field("رمز مدیر (PIN)", pin),
-	), save, msg, rtl.Label("پیوستن به مرکز تبادل از صفحه دستگاه‌ها و تنظیمات (کارشناس فنی) انجام می‌شود.")))
+		field("نشانی مرکز تبادل", exURL),
+		field("کد یک‌بارمصرف پیوستن", exCode),
+	), save, msg, rtl.Label("پیوستن به مرکز تبادل را می‌توان خالی گذاشت و بعد از صفحه دستگاه‌ها (کارشناس فنی) انجام داد.")))
 	a.win.Canvas().Focus(office)
+}
+
+// firstRunScreen is the first-run form; its fields are kept for tests.
+type firstRunScreen struct {
+	office, name, deskNo, user, full, pin, exURL, exCode *widget.Entry
+	message                                              *widget.Label
+	save                                                 *widget.Button
 }
 
 // persianOr is err's Persian message, or fallback when it has none.

@@ -111,3 +111,112 @@ func TestOfflineWalkInSyncedLater(t *testing.T) {
 		t.Errorf("bar after sync: %q", shown(a.bar.pending))
 	}
 }
+
+// TestFirstRunWithEnrolment: a fresh desk opens on the first-run form; the
+// technician enters the office, the desk number, the first supervisor and
+// the exchange's one-time code; the desk is set up and enrolled, and the
+// supervisor logs in. A six-digit office code is refused in Persian first.
+func TestFirstRunWithEnrolment(t *testing.T) {
+	ctx := context.Background()
+	d, err := desk.Open(ctx, filepath.Join(t.TempDir(), "data"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.PINCost = cheapPIN
+	sim, err := exchangesim.Open(ctx, exchangesim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), Seed: 1, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	code, _ := sim.IssueEnrolCode(ctx, 54321, 2)
+
+	a := newTestApp(t, Options{Desk: d})
+	f := a.firstRun
+	if f == nil {
+		t.Fatal("a fresh desk does not open on the first-run form")
+	}
+	capture(t, a, "first-run")
+	test.Type(f.office, "۵۴۳۲۱۰") // six digits: no office has that
+	test.Type(f.name, "دفتر پیشخوان ۵۴۳۲۱")
+	test.Type(f.deskNo, "۲")
+	test.Type(f.user, "modir")
+	test.Type(f.full, "مدیر دفتر")
+	test.Type(f.pin, "864209")
+	f.exURL.SetText(srv.URL)
+	f.exCode.SetText(code)
+	test.Tap(f.save)
+	if shown(f.message) == "" {
+		t.Error("a six-digit office code shows no message")
+	}
+	if _, err := d.Config(ctx); err == nil {
+		t.Fatal("a bad office code was saved")
+	}
+	f.office.SetText("۵۴۳۲۱")
+	test.Tap(f.save)
+	cfg, err := d.Config(ctx)
+	if err != nil || cfg.OfficeCode != 54321 || cfg.DeskNumber != 2 {
+		t.Fatalf("config: %+v %v", cfg, err)
+	}
+	st, err := d.Store.SyncState(ctx)
+	if err != nil || st.KeyID == "" || st.ExchangeURL == "" {
+		t.Fatalf("not enrolled: %+v %v", st, err)
+	}
+	if a.loginScreen == nil || a.loginScreen.user.Text != "modir" {
+		t.Fatal("no login form for the new supervisor")
+	}
+	test.Type(a.loginScreen.pin, "864209")
+	test.Tap(a.loginScreen.submit)
+	if u := a.User(); u == nil || u.Role != pishkhan.RoleSupervisor {
+		t.Fatalf("supervisor login: %v", u)
+	}
+}
+
+// TestOfflineLimitsOnScreen: requests wait unsent past the warning limit —
+// the bar warns; past the hard limit it says intake is refused, and a new
+// walk-in is refused in Persian.
+func TestOfflineLimitsOnScreen(t *testing.T) {
+	d := readyDesk(t)
+	now := time.Now()
+	d.Store.Now = func() time.Time { return now }
+	a := newTestApp(t, Options{Desk: d})
+	login(t, a, "clerk1", "2468")
+	fileThroughWindow(t, a, "052417893", "ss-0001")
+	a.walkin.reset()
+	a.bar.refresh()
+	if a.bar.warning.Visible() {
+		t.Errorf("a warning with a fresh outbox: %q", shown(a.bar.warning))
+	}
+	now = now.Add(25 * time.Hour)
+	a.bar.refresh()
+	if !a.bar.warning.Visible() || !strings.Contains(shown(a.bar.warning), "اتصال شبکه") {
+		t.Errorf("after 25 h: %q", shown(a.bar.warning))
+	}
+	capture(t, a, "offline-warning")
+	now = now.Add(48 * time.Hour)
+	a.bar.refresh()
+	if !strings.Contains(shown(a.bar.warning), "پذیرش درخواست تازه ممکن نیست") {
+		t.Errorf("after 73 h: %q", shown(a.bar.warning))
+	}
+	w := a.walkin
+	nc, _ := pishkhan.CompleteNationalCode("274615390")
+	test.Type(w.nationalCode, string(nc))
+	test.Type(w.first, "علی")
+	test.Type(w.last, "رضایی")
+	w.choose("ss-0001")
+	sample, _ := democatalog.SampleForm(w.chosen.SubService, nc)
+	for _, f := range w.chosen.SubService.Fields {
+		if en, ok := w.fieldIn[f.Key]; ok {
+			en.SetText(sample[f.Key])
+		}
+		if sel, ok := w.fieldSel[f.Key]; ok {
+			sel.SetSelectedIndex(0)
+		}
+	}
+	test.Tap(w.submit)
+	if w.filed != nil || !strings.Contains(shown(w.message), "پذیرش درخواست تازه ممکن نیست") {
+		t.Errorf("intake past the hard limit: filed %v, message %q", w.filed != nil, shown(w.message))
+	}
+}
