@@ -18,6 +18,7 @@ import (
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/logring"
 	"github.com/pishkhan/pishkhan/sync/replicator"
 	"github.com/pishkhan/pishkhan/ui/rtl"
 )
@@ -32,6 +33,9 @@ type Options struct {
 	// IdleLock locks the session after this long without input (default 5 min).
 	IdleLock time.Duration
 	Log      *slog.Logger
+	// Ring, when set, holds the newest log records; the technician's
+	// screen shows them as the device log.
+	Ring *logring.Ring
 	// Inline runs slow work and its screen update in the caller's
 	// goroutine and starts no background tickers (the idle lock and the
 	// sync bar's refresh): the test driver has no UI thread to hand work

@@ -19,6 +19,7 @@ import (
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/devices/cardsim"
 	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/logring"
 	"github.com/pishkhan/pishkhan/store"
 )
 
@@ -315,8 +316,10 @@ func TestRoles(t *testing.T) {
 // preview, asks the printer's status in words, and tests the card.
 func TestTechnicianScreen(t *testing.T) {
 	d := readyDesk(t)
+	ring := logring.New(100, slog.LevelInfo)
+	d.Log = slog.New(ring.Handler(nil))
 	v, prn := withDevices(t, d)
-	a := newTestApp(t, Options{Desk: d, Devices: v})
+	a := newTestApp(t, Options{Desk: d, Devices: v, Ring: ring})
 	login(t, a, "tech", "9753")
 	tc := a.tech
 	if tc == nil || tc.prnProfile.Selected != "80mm-raster" || tc.prnPort.Text != prn.PortName() {
@@ -348,6 +351,10 @@ func TestTechnicianScreen(t *testing.T) {
 	tc.sendAPDU()
 	if out := tc.apduOut.Text; !strings.Contains(out, "APDU") {
 		t.Errorf("a short APDU: %q", out)
+	}
+	tc.showLog()
+	if !strings.Contains(tc.logView.Text, "receipt printed") {
+		t.Errorf("device log: %q", tc.logView.Text)
 	}
 	capture(t, a, "technician")
 	// A bad printer setting is refused in Persian.

@@ -36,12 +36,15 @@ type tech struct {
 	exURL, exCode         *widget.Entry
 	apdu                  *widget.Entry
 	apduOut               *widget.Label
+	logView               *widget.Label
 }
 
 func newTech(a *App) *tech {
 	t := &tech{a: a, ports: rtl.Label(""), prnPort: widget.NewEntry(), prnBaud: widget.NewEntry(), rdrPort: widget.NewEntry(),
 		prnMsg: rtl.Label(""), rdrMsg: rtl.Label(""), enMsg: rtl.Label(""), exURL: widget.NewEntry(), exCode: widget.NewEntry(),
-		apdu: widget.NewEntry(), apduOut: widget.NewLabel("")}
+		apdu: widget.NewEntry(), apduOut: widget.NewLabel(""), logView: widget.NewLabel("")}
+	t.logView.TextStyle.Monospace = true
+	t.logView.Wrapping = fyne.TextWrapWord
 	t.apdu.SetPlaceHolder("00A404000DF0504953484B48414E44454D4F")
 	t.apdu.OnSubmitted = func(string) { t.sendAPDU() }
 	t.apduOut.TextStyle.Monospace = true
@@ -74,7 +77,9 @@ func newTech(a *App) *tech {
 		rtl.Button("پیوستن", t.enrol), t.enMsg)
 	t.showEnrolment()
 	right := container.NewVBox(heading("درگاه‌های سریال"), t.ports, rtl.Button("بازخوانی درگاه‌ها", t.listPorts), printer, reader, enrol)
-	t.content = container.NewHSplit(container.NewVScroll(container.NewVBox(heading("پیش‌نمایش چاپ آزمایشی"), t.preview)), container.NewVScroll(right))
+	logBox := container.NewVBox(container.NewBorder(nil, nil, rtl.Button("بازخوانی گزارش", t.showLog), heading("گزارش دستگاه‌ها و همگام‌سازی")), t.logView)
+	t.showLog()
+	t.content = container.NewHSplit(container.NewVScroll(container.NewVBox(heading("پیش‌نمایش چاپ آزمایشی"), t.preview, logBox)), container.NewVScroll(right))
 	return t
 }
 
@@ -248,4 +253,22 @@ func (t *tech) sendAPDU() {
 		}
 		t.apduOut.SetText(b.String())
 	})
+}
+
+// showLog shows the newest log records (English, as logs are), newest last.
+func (t *tech) showLog() {
+	r := t.a.opts.Ring
+	if r == nil {
+		t.logView.SetText("")
+		return
+	}
+	es := r.Entries()
+	if len(es) > 40 {
+		es = es[len(es)-40:]
+	}
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.String()
+	}
+	t.logView.SetText(strings.Join(lines, "\n"))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/devices/cardsim"
 	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/logring"
 	"github.com/pishkhan/pishkhan/store"
 	"github.com/pishkhan/pishkhan/sync/replicator"
 	"github.com/pishkhan/pishkhan/ui"
@@ -46,7 +47,8 @@ func cmdApp(e *env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ring := logring.New(500, slog.LevelInfo)
+	log := slog.New(ring.Handler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	e.log = log
 	var d *desk.Desk
 	if *demo {
@@ -60,7 +62,7 @@ func cmdApp(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	opts := ui.Options{Desk: d, Log: log}
+	opts := ui.Options{Desk: d, Log: log, Ring: ring}
 	if *demo {
 		stop, err := prepareDemoDesk(ctx, e.dataDir, d)
 		if err != nil {
