@@ -20,6 +20,7 @@ import (
 	"github.com/pishkhan/pishkhan/devices/cardsim"
 	"github.com/pishkhan/pishkhan/devices/printersim"
 	"github.com/pishkhan/pishkhan/logring"
+	"github.com/pishkhan/pishkhan/persian"
 	"github.com/pishkhan/pishkhan/store"
 )
 
@@ -422,9 +423,43 @@ func TestSupervisorNeedingAction(t *testing.T) {
 	if len(a.board.rows) != 1 || a.board.rows[0].ID != rs[1].ID || !strings.Contains(shown(a.board.title), "نیازمند اقدام") {
 		t.Errorf("needing action: %d rows, title %q", len(a.board.rows), shown(a.board.title))
 	}
-	a.board.table.Select(widget.TableCellID{Row: 1, Col: 0})
+	a.board.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	if !strings.Contains(shown(a.board.detail), "مدارک ناقص") {
 		t.Errorf("detail: %q", shown(a.board.detail))
 	}
 	capture(t, a, "needing-action")
+}
+
+// TestBoardLookup: the board finds a request by tracking code (any digit
+// script) and by national code, shows its inquiries, and says in Persian
+// when a code is mistyped.
+func TestBoardLookup(t *testing.T) {
+	d := readyDesk(t)
+	a := newTestApp(t, Options{Desk: d})
+	login(t, a, "clerk1", "2468")
+	r := fileThroughWindow(t, a, "052417893", "ss-0001")
+	b := a.board
+	test.Type(b.query, persian.ToPersianDigits(r.TrackingCode.Display()))
+	b.query.OnSubmitted(b.query.Text)
+	if len(b.rows) != 1 || b.rows[0].TrackingCode != r.TrackingCode {
+		t.Fatalf("by tracking code: %d rows", len(b.rows))
+	}
+	if !strings.Contains(shown(b.detail), "استعلام") {
+		t.Errorf("detail without inquiries: %q", shown(b.detail))
+	}
+	b.query.SetText(string(r.Citizen.NationalCode))
+	b.query.OnSubmitted(b.query.Text)
+	if len(b.rows) != 1 {
+		t.Errorf("by national code: %d rows", len(b.rows))
+	}
+	a.keys(fyne.KeyF3) // the board's tab, for the screenshot
+	bad := []rune(string(r.TrackingCode))
+	bad[5] = '0' + (bad[5]-'0'+1)%10
+	b.query.SetText(string(bad))
+	b.query.OnSubmitted(b.query.Text)
+	if shown(b.message) == "" {
+		t.Error("a mistyped tracking code shows no message")
+	}
+	b.reload()
+	capture(t, a, "board")
 }

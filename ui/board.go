@@ -35,7 +35,7 @@ type board struct {
 var boardColumns = []struct {
 	title string
 	width float32
-}{{"کد رهگیری", 210}, {"متقاضی", 170}, {"خدمت", 300}, {"وضعیت", 170}, {"ساعت", 70}}
+}{{"کد رهگیری", 210}, {"متقاضی", 190}, {"خدمت", 420}, {"وضعیت", 170}, {"ساعت", 80}}
 
 // stateColour is a request state's colour on the board.
 func stateColour(s pishkhan.RequestState) color.Color {
@@ -59,7 +59,7 @@ func newBoard(a *App) *board {
 	b.query.OnSubmitted = b.lookup
 	n := len(boardColumns)
 	b.table = widget.NewTable(
-		func() (int, int) { return len(b.rows) + 1, n },
+		func() (int, int) { return len(b.rows), n },
 		func() fyne.CanvasObject {
 			bg := canvas.NewRectangle(color.Transparent)
 			return container.NewStack(bg, rtl.Label(""))
@@ -69,14 +69,7 @@ func newBoard(a *App) *board {
 			bg, l := st.Objects[0].(*canvas.Rectangle), st.Objects[1].(*widget.Label)
 			col := n - 1 - id.Col // mirrored: column 0 of the data is drawn rightmost
 			bg.FillColor = color.Transparent
-			l.TextStyle.Bold = id.Row == 0
-			if id.Row == 0 {
-				bg.FillColor = silver
-				rtl.SetLabel(l, boardColumns[col].title)
-				bg.Refresh()
-				return
-			}
-			v := b.rows[id.Row-1]
+			v := b.rows[id.Row]
 			switch col {
 			case 0:
 				rtl.SetLabel(l, rtl.LTR(persian.ToPersianDigits(v.TrackingCode.Display())))
@@ -94,12 +87,23 @@ func newBoard(a *App) *board {
 			}
 			bg.Refresh()
 		})
+	b.table.ShowHeaderRow = true
+	b.table.CreateHeader = func() fyne.CanvasObject {
+		l := rtl.Label("")
+		l.TextStyle.Bold = true
+		return l
+	}
+	b.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			rtl.SetLabel(o.(*widget.Label), boardColumns[n-1-id.Col].title)
+		}
+	}
 	for i := range boardColumns {
 		b.table.SetColumnWidth(n-1-i, boardColumns[i].width)
 	}
 	b.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row > 0 {
-			b.sel = id.Row - 1
+		if id.Row >= 0 && id.Row < len(b.rows) {
+			b.sel = id.Row
 			b.showDetail(b.rows[b.sel])
 		}
 	}
@@ -155,7 +159,7 @@ func (b *board) lookup(q string) {
 	rtl.SetLabel(b.title, fmt.Sprintf("نتیجه جستجو — %s درخواست", persian.ToPersianDigits(fmt.Sprint(len(vs)))))
 	b.set(vs)
 	if len(vs) == 1 {
-		b.table.Select(widget.TableCellID{Row: 1, Col: 0})
+		b.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	}
 }
 
