@@ -199,10 +199,10 @@ func TestWalkIn(t *testing.T) {
 		t.Fatal("a clerk has no walk-in screen")
 	}
 	w.readCard()
-	eventually(t, "the card", func() bool { return w.first.Text != "" })
+	eventually(t, "the card", func() bool { return w.first.Text() != "" })
 	want := cardsim.DemoCitizen()
-	if w.first.Text != want.FirstName || w.last.Text != want.LastName {
-		t.Errorf("from the card: %q %q", w.first.Text, w.last.Text)
+	if w.first.Text() != want.FirstName || w.last.Text() != want.LastName {
+		t.Errorf("from the card: %q %q", w.first.Text(), w.last.Text())
 	}
 	test.Type(w.mobile, "09121234567")
 	test.Type(w.search, "گذرنامه")
@@ -379,7 +379,7 @@ func TestKeyboard(t *testing.T) {
 		t.Errorf("F4 focused %T, not the service search", focused())
 	}
 	a.keys(fyne.KeyF6)
-	if a.walkin.first.Text == "" {
+	if a.walkin.first.Text() == "" {
 		t.Error("F6 did not read the card")
 	}
 	a.keys(fyne.KeyF3)

@@ -24,18 +24,19 @@ type walkIn struct {
 	a       *App
 	content fyne.CanvasObject
 
-	nationalCode, mobile       *rtl.DigitEntry
-	first, last, father, birth *widget.Entry
-	cardMsg                    *widget.Label
+	nationalCode, mobile *rtl.DigitEntry
+	first, last, father  *rtl.Entry
+	birth                *widget.Entry
+	cardMsg              *widget.Label
 
-	search  *widget.Entry
+	search  *rtl.Entry
 	hits    []store.CatalogHit
 	hitList *widget.List
 
 	chosen     *store.CatalogEntry
 	service    *widget.Label
 	formBox    *fyne.Container
-	fieldIn    map[string]*widget.Entry
+	fieldIn    map[string]formInput
 	fieldSel   map[string]*widget.Select
 	fieldErr   map[string]*widget.Label
 	fees       *widget.Label
@@ -56,8 +57,8 @@ const (
 )
 
 func newWalkIn(a *App) *walkIn {
-	w := &walkIn{a: a, nationalCode: rtl.NewDigitEntry(), first: widget.NewEntry(), last: widget.NewEntry(), father: widget.NewEntry(),
-		birth: widget.NewEntry(), mobile: rtl.NewDigitEntry(), cardMsg: rtl.Label(""), search: widget.NewEntry(),
+	w := &walkIn{a: a, nationalCode: rtl.NewDigitEntry(), first: rtl.NewEntry(), last: rtl.NewEntry(), father: rtl.NewEntry(),
+		birth: widget.NewEntry(), mobile: rtl.NewDigitEntry(), cardMsg: rtl.Label(""), search: rtl.NewEntry(),
 		service: heading(""), formBox: container.NewVBox(), fees: rtl.Label(""), ref: widget.NewEntry(), message: rtl.Label(""),
 		result: heading(""), printState: rtl.Label(""), receipt: canvas.NewImageFromImage(nil)}
 	w.receipt.FillMode = canvas.ImageFillContain
@@ -67,7 +68,7 @@ func newWalkIn(a *App) *walkIn {
 	w.nationalCode.SetPlaceHolder(rtl.Text("۱۰ رقم، با هر نوع رقم"))
 	w.birth.SetPlaceHolder(rtl.Text("روز/ماه/سال، مانند ۱۳۷۰/۰۱/۱۵"))
 	w.mobile.SetPlaceHolder(rtl.Text("۱۱ رقم، با ۰۹ آغاز می‌شود"))
-	w.search.SetPlaceHolder(rtl.Text("نام خدمت را بنویسید… (F4)"))
+	w.search.SetPlaceHolder("نام خدمت را بنویسید… (F4)")
 	w.nationalCode.MaxLen, w.mobile.MaxLen = 10, 11
 	w.nationalCode.OnValue = func(string) { w.checkNationalCode() }
 	w.search.OnChanged = w.find
@@ -189,7 +190,7 @@ func (w *walkIn) choose(id string) {
 	}
 	w.chosen = &e
 	rtl.SetLabel(w.service, e.SubService.Name+" — "+e.Service.Name+" — "+e.Agency.Name)
-	w.fieldIn, w.fieldSel, w.fieldErr = map[string]*widget.Entry{}, map[string]*widget.Select{}, map[string]*widget.Label{}
+	w.fieldIn, w.fieldSel, w.fieldErr = map[string]formInput{}, map[string]*widget.Select{}, map[string]*widget.Label{}
 	w.formBox.RemoveAll()
 	for _, f := range e.SubService.Fields {
 		f := f
@@ -210,22 +211,22 @@ func (w *walkIn) choose(id string) {
 			w.fieldSel[f.Key] = sel
 			in = sel
 		} else {
-			en := widget.NewEntry()
-			if f.Type == pishkhan.FieldNationalCode && w.nationalCode.Value() != "" {
-				en.SetText(w.nationalCode.Value())
-			}
-			if f.Type == pishkhan.FieldMobile && w.mobile.Value() != "" {
-				en.SetText(w.mobile.Value())
-			}
-			en.OnChanged = func(v string) {
+			check := func(v string) {
 				if _, err := f.Validate(v); err != nil && v != "" {
 					rtl.SetLabel(msg, persianOr(err, "مقدار نادرست است."))
 				} else {
 					rtl.SetLabel(msg, "")
 				}
 			}
+			en := newFormInput(f.Type, check)
+			if f.Type == pishkhan.FieldNationalCode && w.nationalCode.Value() != "" {
+				en.SetText(w.nationalCode.Value())
+			}
+			if f.Type == pishkhan.FieldMobile && w.mobile.Value() != "" {
+				en.SetText(w.mobile.Value())
+			}
 			w.fieldIn[f.Key] = en
-			in = en
+			in = en.widget().(fyne.CanvasObject)
 		}
 		w.formBox.Add(field(label, in))
 		w.formBox.Add(msg)
@@ -238,20 +239,20 @@ func (w *walkIn) choose(id string) {
 	w.left.Refresh()
 	if len(e.SubService.Fields) > 0 {
 		if en, ok := w.fieldIn[e.SubService.Fields[0].Key]; ok {
-			w.a.win.Canvas().Focus(en)
+			w.a.win.Canvas().Focus(en.widget())
 		}
 	}
 }
 
 // input gathers what the clerk entered.
 func (w *walkIn) input() desk.IntakeInput {
-	in := desk.IntakeInput{NationalCode: w.nationalCode.Value(), FirstName: w.first.Text, LastName: w.last.Text, FatherName: w.father.Text,
+	in := desk.IntakeInput{NationalCode: w.nationalCode.Value(), FirstName: w.first.Text(), LastName: w.last.Text(), FatherName: w.father.Text(),
 		BirthDate: w.birth.Text, Mobile: w.mobile.Value(), Fields: map[string]string{}, PayMethod: "cash"}
 	if w.chosen != nil {
 		in.SubServiceID = w.chosen.SubService.ID
 		for _, f := range w.chosen.SubService.Fields {
-			if en, ok := w.fieldIn[f.Key]; ok && en.Text != "" {
-				in.Fields[f.Key] = en.Text
+			if en, ok := w.fieldIn[f.Key]; ok && en.Value() != "" {
+				in.Fields[f.Key] = en.Value()
 			}
 			if sel, ok := w.fieldSel[f.Key]; ok && sel.SelectedIndex() >= 0 {
 				in.Fields[f.Key] = f.Choices[sel.SelectedIndex()]
@@ -341,9 +342,11 @@ func (w *walkIn) reprint() {
 
 // reset starts the next walk-in.
 func (w *walkIn) reset() {
-	for _, e := range []*widget.Entry{w.first, w.last, w.father, w.birth, w.search, w.ref} {
+	for _, e := range []*rtl.Entry{w.first, w.last, w.father, w.search} {
 		e.SetText("")
 	}
+	w.birth.SetText("")
+	w.ref.SetText("")
 	w.nationalCode.SetValue("")
 	w.mobile.SetValue("")
 	w.chosen, w.hits, w.filed = nil, nil, nil
@@ -359,4 +362,46 @@ func (w *walkIn) reset() {
 	w.receipt.Image = nil
 	w.receipt.Hide()
 	w.focusStart()
+}
+
+// formInput is one typed field of a sub-service's form: digits in a digit
+// entry (any script in, Persian shown), Persian text in the right-to-left
+// entry, dates and codes in a plain entry.
+type formInput interface {
+	SetText(string)
+	Value() string
+	// widget is the entry itself, to lay out and focus.
+	widget() fyne.Focusable
+}
+
+type textInput struct{ *rtl.Entry }
+
+func (t textInput) Value() string          { return t.Text() }
+func (t textInput) widget() fyne.Focusable { return t.Entry }
+
+type digitInput struct{ *rtl.DigitEntry }
+
+func (d digitInput) SetText(s string)       { d.SetValue(s) }
+func (d digitInput) widget() fyne.Focusable { return d.DigitEntry }
+
+type plainInput struct{ *widget.Entry }
+
+func (p plainInput) Value() string          { return p.Text }
+func (p plainInput) widget() fyne.Focusable { return p.Entry }
+
+// newFormInput makes the input for a field type; check runs on every change.
+func newFormInput(t pishkhan.FieldType, check func(string)) formInput {
+	switch t {
+	case pishkhan.FieldNationalCode, pishkhan.FieldMobile, pishkhan.FieldPostalCode, pishkhan.FieldNumber, pishkhan.FieldAmount:
+		d := rtl.NewDigitEntry()
+		d.OnValue = check
+		return digitInput{d}
+	case pishkhan.FieldDate:
+		e := widget.NewEntry()
+		e.OnChanged = check
+		return plainInput{e}
+	}
+	e := rtl.NewEntry()
+	e.OnChanged = check
+	return textInput{e}
 }
