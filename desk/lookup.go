@@ -84,3 +84,9 @@ func (d *Desk) PurgePersonalData(ctx context.Context, retention time.Duration, a
 func (d *Desk) NeedingAction(ctx context.Context) ([]store.RequestView, error) {
 	return d.Store.RequestsNeedingAction(ctx, 500)
 }
+
+// Queue lists the requests not yet sent to the exchange, oldest first (at
+// most 500), for the supervisor's view of the outbox.
+func (d *Desk) Queue(ctx context.Context) ([]store.RequestView, error) {
+	return d.Store.OutboxBatch(ctx, 500)
+}

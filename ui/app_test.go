@@ -419,6 +419,10 @@ func TestSupervisorNeedingAction(t *testing.T) {
 	if len(a.board.rows) != 2 {
 		t.Fatalf("today: %d rows", len(a.board.rows))
 	}
+	a.board.queue()
+	if len(a.board.rows) != 1 || a.board.rows[0].ID != rs[0].ID || !strings.Contains(shown(a.board.title), "صف ارسال") {
+		t.Errorf("queue: %d rows, title %q", len(a.board.rows), shown(a.board.title))
+	}
 	a.board.needingAction()
 	if len(a.board.rows) != 1 || a.board.rows[0].ID != rs[1].ID || !strings.Contains(shown(a.board.title), "نیازمند اقدام") {
 		t.Errorf("needing action: %d rows, title %q", len(a.board.rows), shown(a.board.title))

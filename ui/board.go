@@ -110,7 +110,8 @@ func newBoard(a *App) *board {
 	reprint := rtl.Button("چاپ رونوشت", b.reprint)
 	today := rtl.Button("همه درخواست‌های امروز", b.reload)
 	attention := rtl.Button("نیازمند اقدام", b.needingAction)
-	top := container.NewVBox(rtl.Row(b.title), container.NewBorder(nil, nil, rtl.Row(today, attention, reprint), nil, field("جستجو", b.query)), b.message)
+	queue := rtl.Button("صف ارسال", b.queue)
+	top := container.NewVBox(rtl.Row(b.title), container.NewBorder(nil, nil, rtl.Row(today, queue, attention, reprint), nil, field("جستجو", b.query)), b.message)
 	b.content = container.NewBorder(top, container.NewVScroll(b.detail), nil, nil, b.table)
 	b.reload()
 	return b
@@ -146,6 +147,17 @@ func (b *board) needingAction() {
 		return
 	}
 	rtl.SetLabel(b.title, fmt.Sprintf("نیازمند اقدام — %s درخواست", persian.ToPersianDigits(fmt.Sprint(len(vs)))))
+	b.set(vs)
+}
+
+// queue lists the requests waiting to be sent, oldest first.
+func (b *board) queue() {
+	vs, err := b.a.d.Queue(b.a.ctx)
+	if err != nil {
+		rtl.SetLabel(b.message, persianOr(err, "صف خوانده نشد."))
+		return
+	}
+	rtl.SetLabel(b.title, fmt.Sprintf("صف ارسال به مرکز — %s درخواست", persian.ToPersianDigits(fmt.Sprint(len(vs)))))
 	b.set(vs)
 }
 
