@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"log/slog"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -32,6 +34,7 @@ func cmdApp(e *env, args []string) error {
 	demo := fs.Bool("demo", false, "use the demo desk: demo data, the built-in exchange simulator and simulated devices")
 	shot := fs.String("screenshot", "", "write a PNG of the window once it shows, then quit (for tests and docs)")
 	loginAs := fs.String("login", "", "log in as this user: with --demo a demo user (clerk, supervisor or technician); otherwise a user name, the PIN read from standard input")
+	memProfile := fs.String("memprofile", "", "write a heap profile here 3 s after the window is drawn (for the memory benchmark)")
 	readyFile := fs.String("ready-file", "", "write the seconds from process start to the first drawn frame here (for the start-up benchmark)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -119,6 +122,18 @@ func cmdApp(e *env, args []string) error {
 			fyne.Do(func() {
 				os.WriteFile(*readyFile, []byte(fmt.Sprintf("%.4f\n", time.Since(processStart).Seconds())), 0o644)
 			})
+		})
+	}
+	if *memProfile != "" {
+		fa.Lifecycle().SetOnEnteredForeground(func() {
+			go func() {
+				time.Sleep(3 * time.Second)
+				runtime.GC()
+				if f, err := os.Create(*memProfile); err == nil {
+					pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+			}()
 		})
 	}
 	if *shot != "" {
