@@ -158,7 +158,7 @@ func TestDeskConfigCheck(t *testing.T) {
 }
 
 func TestDayClose(t *testing.T) {
-	d := DayClose{Date: "1404/12/29", ExpectedCash: 1_000_000, CountedCash: 950_000, ClosedBy: "sara", ClosedAt: time.Now()}
+	d := DayClose{Date: "1404/12/29", ExpectedCash: 1_000_000, CountedCash: 950_000, Reason: "یک اسکناس پاره", ClosedBy: "sara", ClosedAt: time.Now()}
 	if err := d.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,10 @@ func TestDayClose(t *testing.T) {
 		{Date: "1404/01/01", ClosedBy: ""},
 		{Date: "1404/01/01", ClosedBy: "sara", CountedCash: -1},
 		{Date: "1404/01/01", ClosedBy: "sara", ExpectedCash: -1},
-		{Date: "1404/01/01", ClosedBy: "sara", CardTotal: -1},
+		{Date: "1404/01/01", ClosedBy: "sara", CountedCard: -1, Reason: "x"},
+		// A difference needs a reason.
+		{Date: "1404/01/01", ClosedBy: "sara", ExpectedCash: 100, CountedCash: 90},
+		{Date: "1404/01/01", ClosedBy: "sara", ExpectedCard: 100, CountedCard: 110, Reason: "  "},
 	}
 	for _, b := range bad {
 		wantCodeAndPersian(t, b.Check(), EInvalid)

@@ -117,7 +117,7 @@ func passInput(nc pishkhan.NationalCode) desk.IntakeInput {
 }
 
 var tables = []string{"desk_config", "users", "catalog_meta", "agencies", "services", "inquiry_types", "sub_services",
-	"sub_service_inquiries", "requests", "inquiries", "payments", "print_jobs", "day_closes", "audit"}
+	"sub_service_inquiries", "requests", "inquiries", "payments", "print_jobs", "day_close_rounds", "audit"}
 
 // counts counts the rows of every table.
 func counts(t *testing.T, d *desk.Desk) map[string]int {

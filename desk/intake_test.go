@@ -222,8 +222,8 @@ func TestIntakeStateErrors(t *testing.T) {
 	})
 	t.Run("closed day", func(t *testing.T) {
 		d, c := readyDesk(t)
-		if _, err := sqlDB(d).Exec(`INSERT INTO day_closes (day, expected_cash, counted_cash, card_total, requests, closed_by, closed_at)
-			VALUES ('1405/09/07', 0, 0, 0, 0, 'boss', '2026-11-28T14:00:00.000000000Z')`); err != nil {
+		if _, err := sqlDB(d).Exec(`INSERT INTO day_close_rounds (day, expected_cash, counted_cash, expected_card, counted_card, requests, closed_by, closed_at)
+			VALUES ('1405/09/07', 0, 0, 0, 0, 0, 'boss', '2026-11-28T14:00:00.000000000Z')`); err != nil {
 			t.Fatal(err)
 		}
 		before := counts(t, d)

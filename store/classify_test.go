@@ -22,8 +22,8 @@ func TestClassifyTriggerMessages(t *testing.T) {
 	db, c := readyDB(t)
 	r := intake(t, db, passRequest(t, c, mustNC(t, "001234567")))
 	id := r.ID.String()
-	if err := rawExec(db, `INSERT INTO day_closes (day, expected_cash, counted_cash, card_total, requests, closed_by, closed_at)
-		VALUES ('1405/09/07', 1150000, 1150000, 0, 1, 'boss', ?)`, fmtTime(c.now())); err != nil {
+	if err := rawExec(db, `INSERT INTO day_close_rounds (day, expected_cash, counted_cash, expected_card, counted_card, requests, closed_by, closed_at)
+		VALUES ('1405/09/07', 1150000, 1150000, 0, 0, 1, 'boss', ?)`, fmtTime(c.now())); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -44,8 +44,8 @@ func TestClassifyTriggerMessages(t *testing.T) {
 		{"payment update", "UPDATE payments SET amount = 0 WHERE request_id = ?", []any{id}, pishkhan.EConflict, ""},
 		{"payment delete", "DELETE FROM payments WHERE request_id = ?", []any{id}, pishkhan.EConflict, ""},
 		{"request snapshot", "UPDATE requests SET gov_fee = 0 WHERE id = ?", []any{id}, pishkhan.EConflict, ""},
-		{"day close update", "UPDATE day_closes SET counted_cash = 0", nil, pishkhan.EConflict, ""},
-		{"day close delete", "DELETE FROM day_closes", nil, pishkhan.EConflict, ""},
+		{"day close update", "UPDATE day_close_rounds SET counted_cash = 0", nil, pishkhan.EConflict, ""},
+		{"day close delete", "DELETE FROM day_close_rounds", nil, pishkhan.EConflict, ""},
 		{"check constraint", "UPDATE requests SET state_note = 'x', mobile = 'x', national_code = '1' WHERE id = ?", []any{id},
 			pishkhan.EConflict, genericConstraint},
 	} {

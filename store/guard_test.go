@@ -166,14 +166,14 @@ func TestMoneyChecks(t *testing.T) {
 func TestClosedDayRefusesInsert(t *testing.T) {
 	db, c := readyDB(t)
 	r := intake(t, db, passRequest(t, c, mustNC(t, "001234567")))
-	if err := rawExec(db, `INSERT INTO day_closes (day, expected_cash, counted_cash, card_total, requests, closed_by, closed_at)
-		VALUES ('1405/09/07', 1150000, 1150000, 0, 1, 'boss', ?)`, fmtTime(c.now())); err != nil {
+	if err := rawExec(db, `INSERT INTO day_close_rounds (day, expected_cash, counted_cash, expected_card, counted_card, requests, closed_by, closed_at)
+		VALUES ('1405/09/07', 1150000, 1150000, 0, 0, 1, 'boss', ?)`, fmtTime(c.now())); err != nil {
 		t.Fatal(err)
 	}
 	wantRefused(t, copyRequest(db, r.ID, newID(t, c), 2, "state", "'queued'"), "a request filed on a closed day")
 	// A closed day stays closed.
-	wantRefused(t, rawExec(db, "UPDATE day_closes SET counted_cash = 0"), "editing a day close")
-	wantRefused(t, rawExec(db, "DELETE FROM day_closes"), "reopening a closed day")
+	wantRefused(t, rawExec(db, "UPDATE day_close_rounds SET counted_cash = 0"), "editing a day close")
+	wantRefused(t, rawExec(db, "DELETE FROM day_close_rounds"), "reopening a closed day")
 	// Another day is open.
 	if err := copyRequest(db, r.ID, newID(t, c), 1, "day", "'1405/09/08'"); err != nil {
 		t.Errorf("a request on an open day refused: %v", err)

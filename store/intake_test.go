@@ -184,8 +184,8 @@ func TestIntakeFailuresWriteNothing(t *testing.T) {
 		}, pishkhan.EInvalid, "terminal_ref"},
 		{"unknown payment method", func(t *testing.T, db *DB, c *clock, in *NewRequest) { in.Payment.Method = "cheque" }, pishkhan.EInvalid, "payment"},
 		{"closed day", func(t *testing.T, db *DB, c *clock, in *NewRequest) {
-			if err := rawExec(db, `INSERT INTO day_closes (day, expected_cash, counted_cash, card_total, requests, closed_by, closed_at)
-				VALUES ('1405/09/07', 0, 0, 0, 0, 'boss', ?)`, fmtTime(c.now())); err != nil {
+			if err := rawExec(db, `INSERT INTO day_close_rounds (day, expected_cash, counted_cash, expected_card, counted_card, requests, closed_by, closed_at)
+				VALUES ('1405/09/07', 0, 0, 0, 0, 0, 'boss', ?)`, fmtTime(c.now())); err != nil {
 				t.Fatal(err)
 			}
 		}, pishkhan.ELocked, ""},

@@ -85,7 +85,7 @@ func (s *DB) Intake(ctx context.Context, in NewRequest) (*pishkhan.Request, erro
 		}
 		day := persian.DateOf(now.In(persian.Tehran()))
 		dayKey := day.String()
-		next, err := s.stmt(ctx, tx, `SELECT EXISTS (SELECT 1 FROM day_closes WHERE day = ?1),
+		next, err := s.stmt(ctx, tx, `SELECT EXISTS (SELECT 1 FROM day_close_rounds WHERE day = ?1 AND reopened_at IS NULL),
 			COALESCE((SELECT MAX(seq) FROM requests WHERE day = ?1), 0) + 1`)
 		if err != nil {
 			return err

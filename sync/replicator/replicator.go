@@ -418,6 +418,9 @@ func (r *Replicator) cycle(ctx context.Context, c *exchange.Client, ss pishkhan.
 	if err := r.drain(ctx, c); err != nil {
 		return err
 	}
+	if err := r.pushDayCloses(ctx, c); err != nil {
+		return err
+	}
 	if err := r.pullUpdates(ctx, c, ss.UpdatesCursor); err != nil {
 		return err
 	}

@@ -1,0 +1,96 @@
+package desk_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/sync/exchangesim"
+	"github.com/pishkhan/pishkhan/sync/replicator"
+)
+
+// TestCloseDayNeedsSupervisor: a clerk's PIN never closes a day, the
+// supervisor's does; counts in Persian digits with ٬ are read; a
+// difference without a reason is refused; the closed day takes no intake
+// until the supervisor reopens it; the close reaches the exchange once.
+func TestCloseDayNeedsSupervisor(t *testing.T) {
+	d, _ := readyDesk(t)
+	ctx := context.Background()
+	nc := nationalCode(t, "001234567")
+	if _, err := d.Intake(ctx, passInput(nc)); err != nil {
+		t.Fatal(err)
+	}
+	day := d.Today()
+	sum, err := d.DaySummary(ctx, day)
+	if err != nil || sum.ExpectedCash != 1_150_000 || sum.Requests != 1 {
+		t.Fatalf("summary: %+v %v", sum, err)
+	}
+	in := desk.CloseInput{Day: day, CountedCash: "۱٬۱۵۰٬۰۰۰", CountedCard: "۰", Supervisor: "clerk1", PIN: "2468"}
+	if _, err := d.CloseDay(ctx, in); pishkhan.ErrorCode(err) != pishkhan.EUnauthorized || pishkhan.PersianMessage(err) == "" {
+		t.Fatalf("a clerk closed the day: %v", err)
+	}
+	in.Supervisor, in.PIN = "boss", "0000"
+	if _, err := d.CloseDay(ctx, in); pishkhan.ErrorCode(err) != pishkhan.EUnauthorized {
+		t.Fatalf("a wrong supervisor PIN: %v", err)
+	}
+	in.PIN, in.CountedCash = "1357", "1,100,000"
+	if _, err := d.CloseDay(ctx, in); pishkhan.ErrorCode(err) != pishkhan.EInvalid {
+		t.Fatalf("a shortfall without a reason: %v", err)
+	}
+	in.CountedCash = "abc"
+	if _, err := d.CloseDay(ctx, in); pishkhan.ErrorCode(err) != pishkhan.EInvalid {
+		t.Fatalf("a count that is not a number: %v", err)
+	}
+	in.CountedCash, in.Reason = "1,100,000", "کسری ۵۰٬۰۰۰ ریال؛ بررسی می‌شود"
+	c, err := d.CloseDay(ctx, in)
+	if err != nil || c.Difference() != -50_000 || c.ClosedBy != "boss" {
+		t.Fatalf("close: %+v %v", c, err)
+	}
+	if _, err := d.Intake(ctx, passInput(nationalCode(t, "052417893"))); pishkhan.ErrorCode(err) != pishkhan.ELocked {
+		t.Fatalf("intake on a closed day: %v", err)
+	}
+	if err := d.ReopenDay(ctx, day, "رسید جا مانده", "clerk1", "2468"); pishkhan.ErrorCode(err) != pishkhan.EUnauthorized {
+		t.Fatalf("a clerk reopened the day: %v", err)
+	}
+	if err := d.ReopenDay(ctx, day, "رسید جا مانده", "boss", "1357"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Intake(ctx, passInput(nationalCode(t, "052417893"))); err != nil {
+		t.Fatalf("intake after reopening: %v", err)
+	}
+
+	// The close goes to the exchange with the next sync, once.
+	sim, err := exchangesim.Open(ctx, exchangesim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), Seed: 1, InquiryDelay: time.Hour,
+		Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	code, _ := sim.IssueEnrolCode(ctx, 12345, 3)
+	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: srv.URL, OneTimeCode: code}, "tech"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := d.NewReplicator(ctx, replicator.Config{Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := rep.Cycle(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := sim.Stats(ctx)
+	if err != nil || st.DayCloses != 1 {
+		t.Fatalf("the exchange holds %d day closes (%v)", st.DayCloses, err)
+	}
+	if left, _ := d.Store.UnsentDayCloses(ctx); len(left) != 0 {
+		t.Errorf("%d closes still unsent", len(left))
+	}
+}
