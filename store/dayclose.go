@@ -224,4 +224,3 @@ func (s *DB) MarkDayCloseSent(ctx context.Context, id int64) error {
 	}
 	return nil
 }
-
