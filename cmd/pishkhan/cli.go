@@ -112,6 +112,7 @@ func commands() []command {
 		{"purge", "blank personal data of accepted requests past retention", cmdPurge},
 		{"enrol", "enrol the desk with the exchange (technician; one-time code)", cmdEnrol},
 		{"sync", "sync: send the outbox until drained | sync status | sync limits", cmdSync},
+		{"day", "day summary | close | reopen (supervisor; PIN on standard input)", cmdDay},
 		{"devices", "devices list | status | test-print | read-card | apdu HEX… (technician)", cmdDevices},
 		{"app", "open the window (--demo: with demo data, the exchange simulator and simulated devices)", cmdApp},
 		{"demo", "run the headless demo on a fresh data folder", cmdDemo},
