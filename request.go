@@ -220,4 +220,5 @@ type PrintJob struct {
 	LastError string
 	CreatedAt time.Time
 	PrintedAt time.Time
+	Day       string // a day-close job's Jalali day
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/devices/escpos"
 	"github.com/pishkhan/pishkhan/devices/receipt"
+	"github.com/pishkhan/pishkhan/persian"
 )
 
 // ReceiptPrinter is the receipt printer as the desk uses it
@@ -60,7 +61,7 @@ func (d *Desk) ReceiptBytes(ctx context.Context, job pishkhan.PrintJob) ([]byte,
 		return nil, errNoPrinter
 	}
 	if job.Kind == pishkhan.PrintDayClose {
-		return nil, pishkhan.Errorf(pishkhan.EInvalid, "چاپ گزارش پایان روز هنوز در دسترس نیست.", "day-close printing is not available yet")
+		return d.dayReceiptBytes(ctx, job)
 	}
 	v, err := d.Store.RequestByID(ctx, job.RequestID)
 	if err != nil {
@@ -136,7 +137,7 @@ func (d *Desk) PrintPending(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, j := range jobs {
-		if j.State != pishkhan.PrintPending || j.Attempts > 0 || j.Kind == pishkhan.PrintDayClose {
+		if j.State != pishkhan.PrintPending || j.Attempts > 0 {
 			continue
 		}
 		if err := d.Print(ctx, j.ID); err != nil {
@@ -198,4 +199,53 @@ func (d *Desk) ReceiptPreview(ctx context.Context, code pishkhan.TrackingCode) (
 		return nil, err
 	}
 	return Preview(data, d.printing.Profile)
+}
+
+// dayReceiptBytes renders a closed day's receipt (the Z-report); a second
+// print of the same day says رونوشت.
+func (d *Desk) dayReceiptBytes(ctx context.Context, job pishkhan.PrintJob) ([]byte, error) {
+	day, err := persian.ParseDate(job.Day)
+	if err != nil {
+		return nil, fmt.Errorf("print job %d: day %q: %w", job.ID, job.Day, err)
+	}
+	sum, err := d.Store.DaySummary(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	if sum.Close == nil {
+		return nil, pishkhan.Errorf(pishkhan.EState, "این روز دیگر بسته نیست؛ گزارش آن پس از بستن دوباره چاپ می‌شود.", "day %s is no longer closed", day)
+	}
+	cfg, err := d.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	copyOf, err := d.Store.DayReceiptPrinted(ctx, day, job.ID)
+	if err != nil {
+		return nil, err
+	}
+	in := receipt.DayInput{Office: cfg, Close: *sum.Close, Unsent: len(sum.Unsent), Copy: copyOf}
+	for _, t := range sum.ByService {
+		in.ByService = append(in.ByService, receipt.DayTotal{Name: t.Name, Count: t.Count, Amount: t.Amount})
+	}
+	for _, t := range sum.ByClerk {
+		in.ByClerk = append(in.ByClerk, receipt.DayTotal{Name: t.Name, Count: t.Count, Amount: t.Amount})
+	}
+	enc, err := d.printing.encoder()
+	if err != nil {
+		return nil, fmt.Errorf("receipt encoder: %w", err)
+	}
+	data, err := enc.Encode(receipt.Day(in, d.printing.Profile.HeadDots))
+	if err != nil {
+		return nil, fmt.Errorf("render the receipt of %s: %w", day, err)
+	}
+	return data, nil
+}
+
+// ReprintDay prints a closed day's receipt again (it says رونوشت).
+func (d *Desk) ReprintDay(ctx context.Context, day persian.Date, actor string) (pishkhan.PrintJob, error) {
+	job, err := d.Store.QueueDayReprint(ctx, day, actor)
+	if err != nil {
+		return job, err
+	}
+	return job, d.Print(ctx, job.ID)
 }

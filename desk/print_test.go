@@ -192,3 +192,43 @@ func TestNoPrinter(t *testing.T) {
 		t.Errorf("bad profile: %v", err)
 	}
 }
+
+// TestDayReceipt: closing the day queues its receipt (the Z-report); it
+// prints with the day's figures; a reprint says رونوشت; reprinting an open
+// day is refused.
+func TestDayReceipt(t *testing.T) {
+	d, sim := printingDesk(t)
+	ctx := context.Background()
+	if _, err := d.Intake(ctx, passInput(nationalCode(t, "001234567"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ReprintDay(ctx, d.Today(), "boss"); pishkhan.ErrorCode(err) != pishkhan.EState {
+		t.Errorf("reprint of an open day: %v", err)
+	}
+	if _, err := d.CloseDay(ctx, desk.CloseInput{Day: d.Today(), CountedCash: "1150000", CountedCard: "0", Supervisor: "boss", PIN: "1357"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.PrintPending(ctx); n != 2 || err != nil { // the intake's receipt and the day's
+		t.Fatalf("printed %d: %v", n, err)
+	}
+	jobs, err := sim.WaitJobs(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := paperText(t, jobs[1])
+	for _, s := range []string{"گزارش پایان روز", "صدور گذرنامه", "اختلاف نقد", "دفتر پیشخوان ۱۲"} {
+		if !contains(z, s) {
+			t.Errorf("the day's receipt has no %q:\n%s", s, z)
+		}
+	}
+	if contains(z, "رونوشت") {
+		t.Error("the first day receipt says رونوشت")
+	}
+	if _, err := d.ReprintDay(ctx, d.Today(), "boss"); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ = sim.WaitJobs(ctx, 3)
+	if !contains(paperText(t, jobs[2]), "رونوشت") {
+		t.Error("the reprint does not say رونوشت")
+	}
+}

@@ -152,7 +152,7 @@ func (s *DB) CloseDay(ctx context.Context, c pishkhan.DayClose, actor string) (p
 			return fmt.Errorf("close day %s: %w", day, err)
 		}
 		c.ID, _ = res.LastInsertId()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO print_jobs (kind, state, created_at) VALUES ('day_close', 'pending', ?)`, fmtTime(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO print_jobs (kind, state, created_at, day) VALUES ('day_close', 'pending', ?, ?)`, fmtTime(now), day.String()); err != nil {
 			return fmt.Errorf("queue the day's receipt: %w", err)
 		}
 		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "day.close", Subject: day.String(),
@@ -223,4 +223,39 @@ func (s *DB) MarkDayCloseSent(ctx context.Context, id int64) error {
 		return pishkhan.Errorf(pishkhan.ENotFound, "بستن روز پیدا نشد.", "no day close %d", id)
 	}
 	return nil
+}
+
+// QueueDayReprint queues another print of a closed day's receipt (audited).
+func (s *DB) QueueDayReprint(ctx context.Context, day persian.Date, actor string) (pishkhan.PrintJob, error) {
+	var job pishkhan.PrintJob
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		open, err := openClose(ctx, tx, day)
+		if err != nil {
+			return err
+		}
+		if open == nil {
+			return pishkhan.Errorf(pishkhan.EState, "این روز بسته نشده است؛ گزارشی برای چاپ ندارد.", "day %s is not closed", day)
+		}
+		now := s.Now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO print_jobs (kind, state, created_at, day) VALUES ('day_close', 'pending', ?, ?)`, fmtTime(now), day.String())
+		if err != nil {
+			return fmt.Errorf("queue the receipt of %s: %w", day, err)
+		}
+		id, _ := res.LastInsertId()
+		job = pishkhan.PrintJob{ID: id, Kind: pishkhan.PrintDayClose, State: pishkhan.PrintPending, CreatedAt: now, Day: day.String()}
+		return s.appendAudit(ctx, tx, pishkhan.AuditEntry{At: now, Actor: actor, Action: "print.day_reprint", Subject: day.String(), Detail: fmt.Sprintf("job %d", id)})
+	})
+	return job, err
+}
+
+// DayReceiptPrinted reports whether a receipt of the day was printed
+// before job id (so this one is a copy).
+func (s *DB) DayReceiptPrinted(ctx context.Context, day persian.Date, before int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM print_jobs WHERE kind = 'day_close' AND day = ? AND state = 'printed' AND id < ?`,
+		day.String(), before).Scan(&n)
+	if err != nil {
+		return false, storageError(fmt.Errorf("read the receipts of %s: %w", day, err))
+	}
+	return n > 0, nil
 }

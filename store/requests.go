@@ -472,8 +472,8 @@ func (s *DB) PurgePersonalData(ctx context.Context, cutoff time.Time, actor stri
 
 // printJobs reads print jobs matching a WHERE clause through q.
 func printJobs(ctx context.Context, q queryer, where string, args ...any) ([]pishkhan.PrintJob, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(request_id, ''), kind, state, attempts, last_error, created_at, COALESCE(printed_at, '')
-		FROM print_jobs `+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(request_id, ''), kind, state, attempts, last_error, created_at, COALESCE(printed_at, ''),
+		COALESCE(day, '') FROM print_jobs `+where, args...)
 	if err != nil {
 		return nil, storageError(fmt.Errorf("read print jobs: %w", err))
 	}
@@ -482,7 +482,7 @@ func printJobs(ctx context.Context, q queryer, where string, args ...any) ([]pis
 	for rows.Next() {
 		var j pishkhan.PrintJob
 		var rid, kind, state, created, printed string
-		if err := rows.Scan(&j.ID, &rid, &kind, &state, &j.Attempts, &j.LastError, &created, &printed); err != nil {
+		if err := rows.Scan(&j.ID, &rid, &kind, &state, &j.Attempts, &j.LastError, &created, &printed, &j.Day); err != nil {
 			return nil, storageError(fmt.Errorf("read print job: %w", err))
 		}
 		bad := func(err error) ([]pishkhan.PrintJob, error) {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/devices/escpos"
@@ -165,6 +166,53 @@ func TestCodePageReceipt(t *testing.T) {
 			v := iransystem.Canonical(persian.ForDevice(want))
 			if !slices.ContainsFunc(lines, func(l string) bool { return l == v || strings.HasSuffix(l, " "+v) || strings.HasPrefix(l, v+" ") }) {
 				t.Errorf("%s: no line %q in %q", c.p.Name, want, lines)
+			}
+		}
+	}
+}
+
+// TestDayReceipt: the Z-report in both modes holds the day's figures; in
+// code-page mode they decode back from the printer's bytes.
+func TestDayReceipt(t *testing.T) {
+	in := DayInput{
+		Office: Sample().Office,
+		Close: pishkhan.DayClose{Date: "1405/09/07", Requests: 42, ExpectedCash: 12_500_000, CountedCash: 12_450_000,
+			ExpectedCard: 30_000_000, CountedCard: 30_000_000, Reason: "یک اسکناس پاره", ClosedBy: "modir",
+			ClosedAt: time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)},
+		ByService: []DayTotal{{"صدور گذرنامه", 12, 45_000_000}, {"تعویض پلاک خودرو", 30, 189_000_000}},
+		ByClerk:   []DayTotal{{"اپراتور یک", 42, 234_000_000}},
+		Unsent:    3,
+	}
+	for _, p := range []escpos.Profile{escpos.Profile80, escpos.Profile80IranSystem} {
+		z, _ := escpos.NewRasterizer()
+		e, err := escpos.NewEncoder(p, z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := e.Encode(Day(in, p.HeadDots))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops, err := escpos.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ops[len(ops)-1].Kind != escpos.OpCut {
+			t.Errorf("%s: no cut at the end", p.Name)
+		}
+		if p.Mode != escpos.ModeCodePage {
+			continue
+		}
+		var text strings.Builder
+		for _, op := range ops {
+			if op.Kind == escpos.OpText {
+				text.WriteString(iransystem.Decode(op.Data) + "\n")
+			}
+		}
+		for _, want := range []string{"گزارش پایان روز", "۴۲", "اختلاف نقد", "۵۰,۰۰۰ ریال", "یک اسکناس پاره", "صدور گذرنامه"} {
+			v := iransystem.Canonical(persian.ForDevice(want))
+			if !strings.Contains(text.String(), v) {
+				t.Errorf("%s: no %q in\n%s", p.Name, want, text.String())
 			}
 		}
 	}
