@@ -61,6 +61,8 @@ type App struct {
 	firstRun    *firstRunScreen
 	walkin      *walkIn
 	tech        *tech
+	dayClose    *dayClose
+	tabs        *container.AppTabs
 	keys        func(fyne.KeyName) // presses a function key, for tests
 	board       *board
 }
@@ -184,7 +186,9 @@ func (a *App) loggedIn(u pishkhan.User) {
 			container.NewTabItem(rtl.Text("جستجو و کارتابل امروز (F3)"), a.board.content))
 	case pishkhan.RoleSupervisor:
 		a.board = newBoard(a)
-		tabs = append(tabs, container.NewTabItem(rtl.Text("کارتابل امروز (F3)"), a.board.content))
+		a.dayClose = newDayClose(a)
+		tabs = append(tabs, container.NewTabItem(rtl.Text("کارتابل امروز (F3)"), a.board.content),
+			container.NewTabItem(rtl.Text("بستن روز"), a.dayClose.content))
 	case pishkhan.RoleTechnician:
 		a.tech = newTech(a)
 		tabs = append(tabs, container.NewTabItem(rtl.Text("دستگاه‌ها"), a.tech.content))
@@ -195,6 +199,7 @@ func (a *App) loggedIn(u pishkhan.User) {
 		rev[len(tabs)-1-i] = t
 	}
 	at := container.NewAppTabs(rev...)
+	a.tabs = at
 	at.Select(rev[len(rev)-1])
 	who := rtl.Label(u.FullName + " — " + u.Role.Persian())
 	lock := rtl.Button("قفل (Ctrl+L)", a.Lock)
@@ -264,4 +269,16 @@ func (a *App) TypeSearch(q string) int {
 	}
 	a.walkin.search.SetText(q)
 	return len(a.walkin.hits)
+}
+
+// show brings the tab holding content to the front.
+func (a *App) show(content fyne.CanvasObject) {
+	if a.tabs == nil {
+		return
+	}
+	for _, t := range a.tabs.Items {
+		if t.Content == content {
+			a.tabs.Select(t)
+		}
+	}
 }

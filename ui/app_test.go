@@ -467,3 +467,60 @@ func TestBoardLookup(t *testing.T) {
 	b.reload()
 	capture(t, a, "board")
 }
+
+// TestSupervisorClosesDay: the supervisor sees the day's expected money,
+// a count that differs is refused until a reason is given, a wrong PIN is
+// refused, the close prints the day's receipt, a clerk cannot file any
+// more, and the supervisor reopens the day.
+func TestSupervisorClosesDay(t *testing.T) {
+	d := readyDesk(t)
+	v, prn := withDevices(t, d)
+	ctx := context.Background()
+	e, _ := d.SubService(ctx, "ss-0001")
+	nc, _ := pishkhan.CompleteNationalCode("001234567")
+	form, _ := democatalog.SampleForm(e.SubService, nc)
+	if _, err := d.Intake(ctx, desk.IntakeInput{NationalCode: string(nc), FirstName: "علی", LastName: "رضایی", SubServiceID: "ss-0001",
+		Fields: form, PayMethod: "cash", Clerk: "clerk1"}); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, Options{Desk: d, Devices: v})
+	login(t, a, "boss", "1357")
+	c := a.dayClose
+	if c == nil || !strings.Contains(shown(c.summary), "۳,۷۵۰,۰۰۰") && !strings.Contains(shown(c.summary), "۳٬۷۵۰٬۰۰۰") {
+		t.Fatalf("summary: %q", shown(c.summary))
+	}
+	test.Type(c.cash, "۳۷۰۰۰۰۰")
+	test.Type(c.card, "0")
+	test.Type(c.pin, "1357")
+	test.Tap(c.close)
+	if !strings.Contains(shown(c.message), "دلیل") {
+		t.Errorf("a shortfall without a reason: %q", shown(c.message))
+	}
+	test.Type(c.reason, "کسری ۵۰ هزار ریال")
+	test.Type(c.pin, "0000")
+	test.Tap(c.close)
+	if !strings.Contains(shown(c.message), "درست نیست") {
+		t.Errorf("a wrong PIN: %q", shown(c.message))
+	}
+	test.Type(c.pin, "1357")
+	test.Tap(c.close)
+	if !strings.Contains(shown(c.message), "روز بسته شد") || !strings.Contains(shown(c.summary), "بسته است") {
+		t.Fatalf("close: %q / %q", shown(c.message), shown(c.summary))
+	}
+	a.show(c.content)
+	capture(t, a, "day-close")
+	jobs, err := prn.WaitJobs(ctx, 1)
+	if err != nil || len(jobs) < 1 {
+		t.Fatalf("the day's receipt was not printed: %v", err)
+	}
+	if _, err := d.Intake(ctx, desk.IntakeInput{NationalCode: string(nc), FirstName: "علی", LastName: "رضایی", SubServiceID: "ss-0001",
+		Fields: form, PayMethod: "cash", Clerk: "clerk1"}); pishkhan.ErrorCode(err) != pishkhan.ELocked {
+		t.Errorf("intake on the closed day: %v", err)
+	}
+	test.Type(c.reopenReason, "رسید یک مراجع جا مانده بود")
+	test.Type(c.pin, "1357")
+	c.doReopen()
+	if !strings.Contains(shown(c.message), "باز شد") {
+		t.Errorf("reopen: %q", shown(c.message))
+	}
+}

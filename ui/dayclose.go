@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/persian"
+	"github.com/pishkhan/pishkhan/store"
+	"github.com/pishkhan/pishkhan/ui/rtl"
+)
+
+// dayClose is the supervisor's screen for closing the day: what the day's
+// payments say is expected per method, the totals, what has not reached the
+// exchange; the counted amounts, a reason for any difference, and the
+// supervisor's own PIN. A closed day can be reopened (with a reason) and its
+// receipt printed again.
+type dayClose struct {
+	a       *App
+	content fyne.CanvasObject
+
+	summary      *widget.Label
+	cash, card   *rtl.DigitEntry
+	reason       *rtl.Entry
+	pin          *widget.Entry
+	message      *widget.Label
+	close        *widget.Button
+	reopenReason *rtl.Entry
+}
+
+func newDayClose(a *App) *dayClose {
+	c := &dayClose{a: a, summary: rtl.Label(""), cash: rtl.NewDigitEntry(), card: rtl.NewDigitEntry(), reason: rtl.NewEntry(),
+		pin: widget.NewPasswordEntry(), message: rtl.Label(""), reopenReason: rtl.NewEntry()}
+	c.message.Importance = widget.DangerImportance
+	c.close = rtl.Button("بستن روز", c.doClose)
+	c.close.Importance = widget.HighImportance
+	reopen := rtl.Button("بازکردن روز", c.doReopen)
+	reprint := rtl.Button("چاپ دوباره گزارش روز", c.doReprint)
+	refresh := rtl.Button("بازخوانی", c.reload)
+	c.content = container.NewVScroll(container.NewVBox(
+		heading("بستن روز کاری"), c.summary, refresh,
+		form(field("نقد شمرده‌شده (ریال)", c.cash), field("تسویه کارتخوان (ریال)", c.card), field("دلیل اختلاف", c.reason),
+			field("رمز مدیر (PIN)", c.pin)),
+		rtl.Row(c.close), c.message,
+		heading("بازکردن روز بسته‌شده"), form(field("دلیل بازکردن", c.reopenReason)), rtl.Row(reopen, reprint),
+	))
+	c.reload()
+	return c
+}
+
+// reload shows the day's figures.
+func (c *dayClose) reload() {
+	s, err := c.a.d.DaySummary(c.a.ctx, c.a.d.Today())
+	if err != nil {
+		rtl.SetLabel(c.message, persianOr(err, "خلاصه روز خوانده نشد."))
+		return
+	}
+	rtl.SetLabel(c.summary, summaryText(s))
+}
+
+// summaryText is a day's summary in Persian, one fact a line.
+func summaryText(s store.DaySummary) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — %s درخواست\n", s.Date.Long(), persian.ToPersianDigits(fmt.Sprint(s.Requests)))
+	fmt.Fprintf(&b, "نقد مورد انتظار: %s\n", persian.FormatRials(int64(s.ExpectedCash)))
+	fmt.Fprintf(&b, "کارت ثبت‌شده: %s\n", persian.FormatRials(int64(s.ExpectedCard)))
+	for _, t := range s.ByService {
+		fmt.Fprintf(&b, "%s: %s درخواست، %s\n", t.Name, persian.ToPersianDigits(fmt.Sprint(t.Count)), persian.FormatRials(int64(t.Amount)))
+	}
+	for _, t := range s.ByClerk {
+		fmt.Fprintf(&b, "اپراتور %s: %s درخواست\n", t.Name, persian.ToPersianDigits(fmt.Sprint(t.Count)))
+	}
+	if n := len(s.Unsent); n > 0 {
+		fmt.Fprintf(&b, "%s درخواست هنوز به مرکز ارسال نشده است.\n", persian.ToPersianDigits(fmt.Sprint(n)))
+	}
+	if s.Close != nil {
+		fmt.Fprintf(&b, "این روز را %s در %s بسته است.", s.Close.ClosedBy, persian.FormatDateTime(s.Close.ClosedAt))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func (c *dayClose) who() string {
+	if u := c.a.User(); u != nil {
+		return u.Username
+	}
+	return ""
+}
+
+func (c *dayClose) doClose() {
+	dc, err := c.a.d.CloseDay(c.a.ctx, desk.CloseInput{Day: c.a.d.Today(), CountedCash: c.cash.Value(), CountedCard: c.card.Value(),
+		Reason: c.reason.Text(), Supervisor: c.who(), PIN: c.pin.Text})
+	c.pin.SetText("")
+	if err != nil {
+		rtl.SetLabel(c.message, persianOr(err, "روز بسته نشد."))
+		return
+	}
+	rtl.SetLabel(c.message, fmt.Sprintf("روز بسته شد؛ نقد: %s؛ کارت: %s.", difference(dc.Difference()), difference(dc.CardDifference())))
+	c.reload()
+	c.a.background(func() { c.a.d.PrintPending(c.a.ctx) }, func() {})
+}
+
+func (c *dayClose) doReopen() {
+	err := c.a.d.ReopenDay(c.a.ctx, c.a.d.Today(), c.reopenReason.Text(), c.who(), c.pin.Text)
+	c.pin.SetText("")
+	if err != nil {
+		rtl.SetLabel(c.message, persianOr(err, "روز باز نشد."))
+		return
+	}
+	rtl.SetLabel(c.message, "روز دوباره باز شد.")
+	c.reload()
+}
+
+func (c *dayClose) doReprint() {
+	var err error
+	c.a.background(func() { _, err = c.a.d.ReprintDay(c.a.ctx, c.a.d.Today(), c.who()) }, func() {
+		if err != nil {
+			rtl.SetLabel(c.message, persianOr(err, "گزارش روز چاپ نشد."))
+			return
+		}
+		rtl.SetLabel(c.message, "گزارش روز دوباره چاپ شد.")
+	})
+}
+
+// difference says a counted-minus-expected amount in words.
+func difference(r pishkhan.Rials) string {
+	switch {
+	case r < 0:
+		return "کسری " + persian.FormatRials(int64(-r))
+	case r > 0:
+		return "مازاد " + persian.FormatRials(int64(r))
+	}
+	return "بدون اختلاف"
+}
