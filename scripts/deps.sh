@@ -23,8 +23,9 @@ fi
 
 # libfribidi-bin: the reference (fribidi) that the tests of persian.Shape and persian.Visual compare against.
 # pango1.0-tools: pango-view, the reference renderer the window's right-to-left tests compare against.
+# poppler-utils: pdftotext, pdftoppm and pdfinfo, which the report tests read the PDFs with.
 # xvfb, xauth, imagemagick: a display for the test that opens the real window, and `import` to screenshot it.
-pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libfribidi-bin pango1.0-tools xvfb xauth x11-utils imagemagick)
+pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libfribidi-bin pango1.0-tools xvfb xauth x11-utils imagemagick poppler-utils)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${pkgs[@]}"; do
