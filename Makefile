@@ -41,7 +41,7 @@ test: vet
 
 ## bench: intake commit vs fsync, catalog search, backlog drain vs one-per-call, receipts, the window (start-up, memory, search while typing); numbers go to docs/benchmarks.md
 bench: deps
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/ ./devices/...
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./store/ ./persian/ ./democatalog/ ./devices/... ./report/
 	$(GO) run ./cmd/pishkhan-bench
 	$(GO) run ./cmd/pishkhan-syncbench
 	$(GO) run ./cmd/pishkhan-uibench

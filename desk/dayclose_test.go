@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http/httptest"
@@ -92,5 +93,39 @@ func TestCloseDayNeedsSupervisor(t *testing.T) {
 	}
 	if left, _ := d.Store.UnsentDayCloses(ctx); len(left) != 0 {
 		t.Errorf("%d closes still unsent", len(left))
+	}
+}
+
+// TestReport: the day's report has every request, the money by method,
+// totals by service and clerk, the unsent ones, and the close once the
+// day is closed; its PDF is written.
+func TestReport(t *testing.T) {
+	d, _ := readyDesk(t)
+	ctx := context.Background()
+	for _, nine := range []string{"001234567", "052417893"} {
+		if _, err := d.Intake(ctx, passInput(nationalCode(t, nine))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := d.Report(ctx, d.Today(), d.Today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Lines) != 2 || len(r.Unsent) != 2 || r.ExpectedCash != 2_300_000 || r.Closed || len(r.ByService) != 1 || r.ByService[0].Count != 2 ||
+		len(r.ByClerk) != 1 || r.ByClerk[0].Name != "زهرا احمدی" {
+		t.Fatalf("report: %+v", r)
+	}
+	if _, err := d.CloseDay(ctx, desk.CloseInput{Day: d.Today(), CountedCash: "2300000", CountedCard: "0", Supervisor: "boss", PIN: "1357"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ = d.Report(ctx, d.Today(), d.Today()); !r.Closed || r.ClosedBy != "boss" || r.CountedCash != 2_300_000 {
+		t.Errorf("report of the closed day: closed %v by %q counted %d", r.Closed, r.ClosedBy, r.CountedCash)
+	}
+	var b bytes.Buffer
+	if err := d.ReportPDF(ctx, &b, d.Today(), d.Today()); err != nil || !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) {
+		t.Fatalf("PDF: %d bytes, %v", b.Len(), err)
+	}
+	if _, err := d.Report(ctx, d.Today(), d.Today().AddDays(-1)); pishkhan.ErrorCode(err) != pishkhan.EInvalid {
+		t.Errorf("a range that ends before it starts: %v", err)
 	}
 }

@@ -259,3 +259,45 @@ func (s *DB) DayReceiptPrinted(ctx context.Context, day persian.Date, before int
 	}
 	return n > 0, nil
 }
+
+// PeriodLine is one request of a period, for the reports.
+type PeriodLine struct {
+	Tracking  pishkhan.TrackingCode
+	Citizen   string
+	Service   string
+	Agency    string
+	Clerk     string // full name when known
+	State     pishkhan.RequestState
+	PayMethod pishkhan.PaymentMethod // "" when no payment
+	Paid      pishkhan.Rials
+	Gov       pishkhan.Rials
+	Counter   pishkhan.Rials
+	CreatedAt time.Time
+	Day       string
+}
+
+// PeriodLines reads every request filed from day from to day to, in filing order.
+func (s *DB) PeriodLines(ctx context.Context, from, to persian.Date) ([]PeriodLine, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.tracking_code, trim(r.first_name || ' ' || r.last_name), r.sub_service_name, r.agency_name,
+			COALESCE(u.full_name, r.clerk), r.state, COALESCE(p.method, ''), COALESCE(p.amount, 0), r.gov_fee, r.counter_fee, r.created_at, r.day
+		FROM requests r LEFT JOIN payments p ON p.request_id = r.id LEFT JOIN users u ON u.username = r.clerk
+		WHERE r.day BETWEEN ? AND ? ORDER BY r.day, r.seq`, from.String(), to.String())
+	if err != nil {
+		return nil, storageError(fmt.Errorf("read requests %s–%s: %w", from, to, err))
+	}
+	defer rows.Close()
+	var out []PeriodLine
+	for rows.Next() {
+		var l PeriodLine
+		var code, state, method, created string
+		if err := rows.Scan(&code, &l.Citizen, &l.Service, &l.Agency, &l.Clerk, &state, &method, &l.Paid, &l.Gov, &l.Counter, &created, &l.Day); err != nil {
+			return nil, storageError(fmt.Errorf("read request line: %w", err))
+		}
+		l.Tracking, l.State, l.PayMethod = pishkhan.TrackingCode(code), pishkhan.RequestState(state), pishkhan.PaymentMethod(method)
+		if l.CreatedAt, err = parseTime(created); err != nil {
+			return nil, storageError(fmt.Errorf("read request line %s: %w", code, err))
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -113,6 +113,7 @@ func commands() []command {
 		{"enrol", "enrol the desk with the exchange (technician; one-time code)", cmdEnrol},
 		{"sync", "sync: send the outbox until drained | sync status | sync limits", cmdSync},
 		{"day", "day summary | close | reopen (supervisor; PIN on standard input)", cmdDay},
+		{"report", "report day | range: the supervisor's report as a Persian PDF", cmdReport},
 		{"devices", "devices list | status | test-print | read-card | apdu HEX… (technician)", cmdDevices},
 		{"app", "open the window (--demo: with demo data, the exchange simulator and simulated devices)", cmdApp},
 		{"demo", "run the headless demo on a fresh data folder", cmdDemo},

@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // TestDayCommands: the day's summary, a close refused to a clerk and to a
@@ -52,3 +56,32 @@ func TestDayCommands(t *testing.T) {
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestReportCommand: the day's report as a PDF whose text (pdftotext)
+// has the office and the service.
+func TestReportCommand(t *testing.T) {
+	dir := setup(t)
+	if code, _, errs := pk(t, "", "--data", dir, "intake", "--clerk", "ali", "--national-code", "0012345679", "--first-name", "زهرا",
+		"--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code=0012345679", "--field", "mobile=09121234567",
+		"--field", "plate=12ب345-67", "--pay", "cash"); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(t.TempDir(), "day.pdf")
+	mustPK(t, "--data", dir, "report", "day", "--out", out)
+	text, err := exec.Command("pdftotext", out, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils): %v", err)
+	}
+	plain := norm.NFKC.String(string(text))
+	for _, want := range []string{"دفتر آزمایشی", "جمع", "صفحه"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the PDF's text has no %q", want)
+		}
+	}
+	if code, _, _ := pk(t, "", "--data", dir, "report", "range", "--from", "1405/09/08", "--to", "1405/09/01", "--out", out); code != 3 {
+		t.Errorf("a backwards range: exit %d", code)
+	}
+	if code, _, _ := pk(t, "", "--data", dir, "report", "day"); code != 2 {
+		t.Errorf("no --out: exit %d", code)
+	}
+}
