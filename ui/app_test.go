@@ -507,6 +507,10 @@ func TestSupervisorClosesDay(t *testing.T) {
 	if !strings.Contains(shown(c.message), "روز بسته شد") || !strings.Contains(shown(c.summary), "بسته است") {
 		t.Fatalf("close: %q / %q", shown(c.message), shown(c.summary))
 	}
+	c.writePDF()
+	if b, err := os.ReadFile(c.pdfPath); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Errorf("the day's PDF at %q: %v", c.pdfPath, err)
+	}
 	a.show(c.content)
 	capture(t, a, "day-close")
 	jobs, err := prn.WaitJobs(ctx, 1)

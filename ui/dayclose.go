@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -31,6 +34,7 @@ type dayClose struct {
 	message      *widget.Label
 	close        *widget.Button
 	reopenReason *rtl.Entry
+	pdfPath      string // the last report written
 }
 
 func newDayClose(a *App) *dayClose {
@@ -42,8 +46,9 @@ func newDayClose(a *App) *dayClose {
 	reopen := rtl.Button("بازکردن روز", c.doReopen)
 	reprint := rtl.Button("چاپ دوباره گزارش روز", c.doReprint)
 	refresh := rtl.Button("بازخوانی", c.reload)
+	pdf := rtl.Button("گزارش PDF روز", c.writePDF)
 	c.content = container.NewVScroll(container.NewVBox(
-		heading("بستن روز کاری"), c.summary, refresh,
+		heading("بستن روز کاری"), c.summary, rtl.Row(refresh, pdf),
 		form(field("نقد شمرده‌شده (ریال)", c.cash), field("تسویه کارتخوان (ریال)", c.card), field("دلیل اختلاف", c.reason),
 			field("رمز مدیر (PIN)", c.pin)),
 		rtl.Row(c.close), c.message,
@@ -135,4 +140,32 @@ func difference(r pishkhan.Rials) string {
 		return "مازاد " + persian.FormatRials(int64(r))
 	}
 	return "بدون اختلاف"
+}
+
+// writePDF writes the day's report as a PDF in the data folder and says where.
+func (c *dayClose) writePDF() {
+	day := c.a.d.Today()
+	dir := filepath.Join(c.a.d.DataDir(), "reports")
+	path := filepath.Join(dir, strings.ReplaceAll(day.String(), "/", "-")+".pdf")
+	var err error
+	c.a.background(func() {
+		var b bytes.Buffer
+		if err = c.a.d.ReportPDF(c.a.ctx, &b, day, day); err != nil {
+			return
+		}
+		if err = os.MkdirAll(dir, 0o700); err != nil {
+			return
+		}
+		tmp := path + ".tmp"
+		if err = os.WriteFile(tmp, b.Bytes(), 0o600); err == nil {
+			err = os.Rename(tmp, path)
+		}
+	}, func() {
+		if err != nil {
+			rtl.SetLabel(c.message, persianOr(err, "گزارش نوشته نشد."))
+			return
+		}
+		c.pdfPath = path
+		rtl.SetLabel(c.message, "گزارش روز نوشته شد: "+rtl.LTR(path))
+	})
 }
