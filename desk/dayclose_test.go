@@ -129,3 +129,40 @@ func TestReport(t *testing.T) {
 		t.Errorf("a range that ends before it starts: %v", err)
 	}
 }
+
+// TestLateChangeGoesToNextDay: the exchange accepts a request after its day
+// was closed; the change shows in the report of the day it arrived on, as a
+// late change, and not in the closed day's.
+func TestLateChangeGoesToNextDay(t *testing.T) {
+	d, clock := readyDesk(t)
+	ctx := context.Background()
+	r, err := d.Intake(ctx, passInput(nationalCode(t, "001234567")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := d.Today()
+	if _, err := d.CloseDay(ctx, desk.CloseInput{Day: day, CountedCash: "1150000", CountedCard: "0", Supervisor: "boss", PIN: "1357"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(24 * time.Hour)
+	next := d.Today()
+	for _, s := range []pishkhan.RequestState{pishkhan.StateSending, pishkhan.StateAccepted} {
+		if err := d.Store.TransitionRequest(ctx, r.ID, s, "", "replicator"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := d.Report(ctx, next, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Late) != 1 || rep.Late[0].State != pishkhan.StateAccepted.Persian() || len(rep.Lines) != 0 {
+		t.Fatalf("next day's report: %d late, %d lines", len(rep.Late), len(rep.Lines))
+	}
+	if old, _ := d.Report(ctx, day, day); len(old.Late) != 0 || len(old.Lines) != 1 {
+		t.Errorf("the closed day's report: %d late, %d lines", len(old.Late), len(old.Lines))
+	}
+	var b bytes.Buffer
+	if err := d.ReportPDF(ctx, &b, next, next); err != nil {
+		t.Fatal(err)
+	}
+}

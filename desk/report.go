@@ -72,6 +72,15 @@ func (d *Desk) Report(ctx context.Context, from, to persian.Date) (report.Day, e
 		return out
 	}
 	r.ByService, r.ByAgency, r.ByClerk = sorted(by["service"]), sorted(by["agency"]), sorted(by["clerk"])
+	late, err := d.Store.LateChanges(ctx, from, to)
+	if err != nil {
+		return r, err
+	}
+	for _, l := range late {
+		r.Late = append(r.Late, report.Line{Tracking: lrm + persian.ToPersianDigits(l.Tracking.Display()) + lrm, Citizen: l.Citizen,
+			Service: l.Service + " (" + persian.ToPersianDigits(l.Day) + ")", Agency: l.Agency, Clerk: l.Clerk, State: l.State.Persian(),
+			Gov: int64(l.Gov), Counter: int64(l.Counter), At: l.CreatedAt})
+	}
 	if from == to {
 		sum, err := d.Store.DaySummary(ctx, from)
 		if err != nil {

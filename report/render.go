@@ -286,6 +286,9 @@ func (r *renderer) layout(d *Day) []*section {
 	totals("جمع به تفکیک کاربر", "کاربر", d.ByClerk)
 	ss = append(ss, r.lines(d, "درخواست‌های ارسال‌نشده به مرکز تبادل ("+digits(len(d.Unsent))+")", d.Unsent,
 		"همه‌ی درخواست‌ها به مرکز تبادل ارسال شده‌اند."))
+	if len(d.Late) > 0 {
+		ss = append(ss, r.lines(d, "تغییرات پس از بستن روزهای پیشین ("+digits(len(d.Late))+")", d.Late, ""))
+	}
 	ss = append(ss, r.lines(d, "همه‌ی درخواست‌ها ("+digits(len(d.Lines))+")", d.Lines,
 		"در این دوره درخواستی ثبت نشده است."))
 	return ss

@@ -66,7 +66,11 @@ type Day struct {
 	ByService, ByAgency, ByClerk []Total
 
 	Unsent []Line // requests still not sent to the exchange
-	Lines  []Line // every request of the period
+	// Late are requests of earlier, closed days whose state the exchange
+	// changed during this period, after their day was closed: they show
+	// here, in the next open day, not in the closed one.
+	Late  []Line
+	Lines []Line // every request of the period
 
 	Printed time.Time // when the report is printed; zero: now
 }
