@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -177,7 +178,15 @@ func (r *renderer) render(w io.Writer, d *Day, o Options) error {
 			return fmt.Errorf("report: page %d: %w", i+1, err)
 		}
 	}
-	if err := pdf.Output(w); err != nil {
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return fmt.Errorf("report: write PDF: %w", err)
+	}
+	fixed, err := fixToUnicode(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(fixed); err != nil {
 		return fmt.Errorf("report: write PDF: %w", err)
 	}
 	return nil
