@@ -1,0 +1,8 @@
+//go:build !unix
+
+package desk
+
+import "errors"
+
+// freeBytes is not measured on this system yet.
+func freeBytes(string) (int64, error) { return 0, errors.New("not measured on this system") }
