@@ -88,6 +88,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	// Citizens' data: the database and its journal files are the owner's only.
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return nil, storageError(fmt.Errorf("make %s owner-only: %w", f, err))
+		}
+	}
 	return s, nil
 }
 

@@ -116,6 +116,8 @@ func commands() []command {
 		{"report", "report day | range: the supervisor's report as a Persian PDF", cmdReport},
 		{"devices", "devices list | status | test-print | read-card | apdu HEX… (technician)", cmdDevices},
 		{"app", "open the window (--demo: with demo data, the exchange simulator and simulated devices)", cmdApp},
+		{"backup", "a consistent copy of the database, while the app runs (--out FILE)", cmdBackup},
+		{"restore", "restore FILE: replace the database with a checked backup", cmdRestore},
 		{"doctor", "check disk, database, audit trail, exchange and clock, outbox, devices; say what to do", cmdDoctor},
 		{"demo", "run the headless demo on a fresh data folder", cmdDemo},
 		{"version", "print the version", cmdVersion},

@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,5 +51,30 @@ func TestDoctor(t *testing.T) {
 	code, out, _ = pk(t, "", "--data", dir, "doctor")
 	if code == 0 || !strings.Contains(out, "FAIL  audit") {
 		t.Errorf("doctor after tampering: exit %d\n%s", code, out)
+	}
+}
+
+// TestBackupRestoreCommands: a backup, more intake, a restore back to the
+// backup; a file that is not a backup is refused.
+func TestBackupRestoreCommands(t *testing.T) {
+	dir := setup(t)
+	bak := filepath.Join(t.TempDir(), "b.db")
+	mustPK(t, "--data", dir, "backup", "--out", bak)
+	if code, _, errs := pk(t, "", "--data", dir, "intake", "--clerk", "ali", "--national-code", "0012345679", "--first-name", "زهرا",
+		"--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code=0012345679", "--field", "mobile=09121234567",
+		"--field", "plate=12ب345-67", "--pay", "cash"); code != 0 {
+		t.Fatal(errs)
+	}
+	if out := mustPK(t, "--data", dir, "list", "--today"); !strings.Contains(out, "زهرا") {
+		t.Fatalf("list before restore:\n%s", out)
+	}
+	mustPK(t, "--data", dir, "restore", bak)
+	if out := mustPK(t, "--data", dir, "list", "--today"); strings.Contains(out, "زهرا") {
+		t.Errorf("the request filed after the backup survived the restore:\n%s", out)
+	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	os.WriteFile(junk, []byte("not a database at all, just text"), 0o600)
+	if code, _, errs := pk(t, "", "--data", dir, "restore", junk); code != 3 || !strings.Contains(errs, "refused") {
+		t.Errorf("restore of junk: %d %s", code, errs)
 	}
 }
