@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,5 +165,42 @@ func TestLateChangeGoesToNextDay(t *testing.T) {
 	var b bytes.Buffer
 	if err := d.ReportPDF(ctx, &b, next, next); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPINLockout: five wrong PINs in a row lock the user for a quarter of
+// an hour — even the right PIN is refused meanwhile, in Persian — then the
+// right PIN works again and the count starts afresh.
+func TestPINLockout(t *testing.T) {
+	d, clock := readyDesk(t)
+	ctx := context.Background()
+	for i := 1; i < desk.MaxPINFailures; i++ {
+		if _, err := d.Authenticate(ctx, "clerk1", "0000"); pishkhan.ErrorCode(err) != pishkhan.EUnauthorized {
+			t.Fatalf("wrong PIN %d: %v", i, err)
+		}
+	}
+	_, err := d.Authenticate(ctx, "clerk1", "0000")
+	if err == nil || !strings.Contains(err.Error(), "locked") || !strings.Contains(pishkhan.PersianMessage(err), "بسته است") {
+		t.Fatalf("the fifth wrong PIN: %v (%q)", err, pishkhan.PersianMessage(err))
+	}
+	if _, err := d.Authenticate(ctx, "clerk1", "2468"); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("the right PIN while locked: %v", err)
+	}
+	if _, err := d.Authenticate(ctx, "boss", "1357"); err != nil {
+		t.Errorf("another user is locked too: %v", err)
+	}
+	clock.advance(desk.PINLockout + time.Minute)
+	if _, err := d.Authenticate(ctx, "clerk1", "2468"); err != nil {
+		t.Fatalf("the right PIN after the lockout: %v", err)
+	}
+	// The count started again: four wrong PINs do not lock.
+	for range desk.MaxPINFailures - 1 {
+		d.Authenticate(ctx, "clerk1", "0000")
+	}
+	if _, err := d.Authenticate(ctx, "clerk1", "2468"); err != nil {
+		t.Errorf("locked after four wrong PINs: %v", err)
+	}
+	if rep, err := d.VerifyAudit(ctx); err != nil || rep.Entries == 0 {
+		t.Errorf("audit: %v", err)
 	}
 }

@@ -216,12 +216,45 @@ func (d *Desk) Authenticate(ctx context.Context, username, pin string) (pishkhan
 		}
 		return pishkhan.User{}, err
 	}
+	if until, err := d.Store.PINLockedUntil(ctx, u.Username); err != nil {
+		return pishkhan.User{}, err
+	} else if !until.IsZero() {
+		pishkhan.VerifyPIN(pin, d.decoyHash()) // the same time as any answer
+		return pishkhan.User{}, lockedError(u.Username, until)
+	}
 	ok, err := pishkhan.VerifyPIN(pin, u.PINHash)
 	if err != nil {
 		return pishkhan.User{}, fmt.Errorf("verify PIN of %s: %w", u.Username, err)
 	}
-	if !ok || !u.Active {
+	if !ok {
+		until, err := d.Store.RecordPINFailure(ctx, u.Username, MaxPINFailures, PINLockout)
+		if err != nil {
+			return pishkhan.User{}, err
+		}
+		if !until.IsZero() {
+			d.logger().Warn("user locked after wrong PINs", "user", u.Username, "until", until)
+			return pishkhan.User{}, lockedError(u.Username, until)
+		}
 		return pishkhan.User{}, bad
 	}
+	if !u.Active {
+		return pishkhan.User{}, bad
+	}
+	if err := d.Store.ResetPINFailures(ctx, u.Username); err != nil {
+		return pishkhan.User{}, err
+	}
 	return u, nil
+}
+
+// After MaxPINFailures wrong PINs in a row a user is locked for PINLockout.
+const (
+	MaxPINFailures = 5
+	PINLockout     = 15 * time.Minute
+)
+
+// lockedError says a user is locked, and until when.
+func lockedError(username string, until time.Time) error {
+	return pishkhan.Errorf(pishkhan.EUnauthorized,
+		fmt.Sprintf("به‌خاطر چند رمز نادرست پیاپی، ورود این کاربر تا ساعت %s بسته است.", persian.FormatTime(until)),
+		"user %s is locked after wrong PINs until %s", username, until.UTC().Format(time.RFC3339))
 }
