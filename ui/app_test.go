@@ -353,6 +353,22 @@ func TestTechnicianScreen(t *testing.T) {
 	if out := tc.apduOut.Text; !strings.Contains(out, "APDU") {
 		t.Errorf("a short APDU: %q", out)
 	}
+	// Backup and restore from the screen; a file that is not a backup is refused in words.
+	tc.backup()
+	if tc.lastBackup == "" || !strings.Contains(shown(tc.backupMsg), "پشتیبان نوشته شد") {
+		t.Fatalf("backup: %q", shown(tc.backupMsg))
+	}
+	tc.restore()
+	if !strings.Contains(shown(tc.backupMsg), "بازگردانده شد") {
+		t.Errorf("restore: %q", shown(tc.backupMsg))
+	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	os.WriteFile(junk, []byte("just text"), 0o600)
+	tc.restorePath.SetText(junk)
+	tc.restore()
+	if !strings.Contains(shown(tc.backupMsg), "سالمی") {
+		t.Errorf("restore of junk: %q", shown(tc.backupMsg))
+	}
 	tc.showLog()
 	if !strings.Contains(tc.logView.Text, "receipt printed") {
 		t.Errorf("device log: %q", tc.logView.Text)

@@ -3,8 +3,10 @@ package ui
 import (
 	"fmt"
 	"image"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -37,12 +39,15 @@ type tech struct {
 	apdu                  *widget.Entry
 	apduOut               *widget.Label
 	logView               *widget.Label
+	restorePath           *widget.Entry
+	backupMsg             *widget.Label
+	lastBackup            string
 }
 
 func newTech(a *App) *tech {
 	t := &tech{a: a, ports: rtl.Label(""), prnPort: widget.NewEntry(), prnBaud: widget.NewEntry(), rdrPort: widget.NewEntry(),
 		prnMsg: rtl.Label(""), rdrMsg: rtl.Label(""), enMsg: rtl.Label(""), exURL: widget.NewEntry(), exCode: widget.NewEntry(),
-		apdu: widget.NewEntry(), apduOut: widget.NewLabel(""), logView: widget.NewLabel("")}
+		apdu: widget.NewEntry(), apduOut: widget.NewLabel(""), logView: widget.NewLabel(""), restorePath: widget.NewEntry(), backupMsg: rtl.Label("")}
 	t.logView.TextStyle.Monospace = true
 	t.logView.Wrapping = fyne.TextWrapWord
 	t.apdu.SetPlaceHolder("00A404000DF0504953484B48414E44454D4F")
@@ -76,7 +81,9 @@ func newTech(a *App) *tech {
 	enrol := container.NewVBox(heading("پیوستن به مرکز تبادل"), form(field("نشانی مرکز", t.exURL), field("کد یک‌بارمصرف", t.exCode)),
 		rtl.Button("پیوستن", t.enrol), t.enMsg)
 	t.showEnrolment()
-	right := container.NewVBox(heading("درگاه‌های سریال"), t.ports, rtl.Button("بازخوانی درگاه‌ها", t.listPorts), printer, reader, enrol)
+	backup := container.NewVBox(heading("پشتیبان پایگاه داده"), rtl.Row(rtl.Button("پشتیبان‌گیری اکنون", t.backup)),
+		form(field("پرونده پشتیبان برای بازگردانی", t.restorePath)), rtl.Row(rtl.Button("بازگردانی", t.restore)), t.backupMsg)
+	right := container.NewVBox(heading("درگاه‌های سریال"), t.ports, rtl.Button("بازخوانی درگاه‌ها", t.listPorts), printer, reader, enrol, backup)
 	logBox := container.NewVBox(container.NewBorder(nil, nil, rtl.Button("بازخوانی گزارش", t.showLog), heading("گزارش دستگاه‌ها و همگام‌سازی")), t.logView)
 	t.showLog()
 	t.content = container.NewHSplit(container.NewVScroll(container.NewVBox(heading("پیش‌نمایش چاپ آزمایشی"), t.preview, logBox)), container.NewVScroll(right))
@@ -271,4 +278,33 @@ func (t *tech) showLog() {
 		lines[i] = e.String()
 	}
 	t.logView.SetText(strings.Join(lines, "\n"))
+}
+
+// backup writes a copy of the database into the data folder's backups/.
+func (t *tech) backup() {
+	path := filepath.Join(t.a.d.DataDir(), "backups", "pishkhan-"+time.Now().UTC().Format("20060102-150405")+".db")
+	var err error
+	t.a.background(func() { err = t.a.d.Backup(t.a.ctx, path, t.actor()) }, func() {
+		if err != nil {
+			rtl.SetLabel(t.backupMsg, persianOr(err, "پشتیبان‌گیری انجام نشد."))
+			return
+		}
+		t.lastBackup = path
+		t.restorePath.SetText(path)
+		rtl.SetLabel(t.backupMsg, "پشتیبان نوشته شد: "+rtl.LTR(path))
+	})
+}
+
+// restore replaces the database with the backup named in the field, after
+// the desk has checked it.
+func (t *tech) restore() {
+	path := strings.TrimSpace(t.restorePath.Text)
+	var err error
+	t.a.background(func() { err = t.a.d.Restore(t.a.ctx, path, t.actor()) }, func() {
+		if err != nil {
+			rtl.SetLabel(t.backupMsg, persianOr(err, "بازگردانی انجام نشد."))
+			return
+		}
+		rtl.SetLabel(t.backupMsg, "پایگاه داده از پشتیبان بازگردانده شد.")
+	})
 }
