@@ -37,15 +37,16 @@ func Visual(text string) string {
 	if text == "" {
 		return text
 	}
-	if i := strings.IndexFunc(text, isParagraphSeparator); i >= 0 {
+	if i := strings.IndexFunc(text, IsParagraphSeparator); i >= 0 {
 		_, size := utf8.DecodeRuneInString(text[i:])
 		return visualParagraph([]rune(text[:i])) + text[i:i+size] + Visual(text[i+size:])
 	}
 	return visualParagraph([]rune(text))
 }
 
-// isParagraphSeparator reports the characters of bidi class B.
-func isParagraphSeparator(r rune) bool {
+// IsParagraphSeparator reports the characters of bidi class B, which end a
+// paragraph.
+func IsParagraphSeparator(r rune) bool {
 	switch r {
 	case '\n', '\r', '\x1c', '\x1d', '\x1e', '\u0085', '\u2029':
 		return true
@@ -53,7 +54,10 @@ func isParagraphSeparator(r rune) bool {
 	return false
 }
 
-func classOf(r rune) bidi.Class {
+// BidiClass is a rune's bidi class as the ordering here uses it:
+// explicit embeddings, overrides and isolates count as boundary neutrals
+// (BN).
+func BidiClass(r rune) bidi.Class {
 	p, _ := bidi.LookupRune(r)
 	c := p.Class()
 	if c > bidi.Control { // explicit embeddings, overrides and isolates
@@ -68,10 +72,51 @@ func visualParagraph(rs []rune) string {
 	if n == 0 {
 		return ""
 	}
+	lv := Levels(rs)
+	// L2: reverse every run at level 2, then the whole line (all ≥ 1);
+	// a mark stays after its letter (L3) and right-to-left text is mirrored (L4).
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	for i := 0; i < n; {
+		if lv[i] < 2 {
+			i++
+			continue
+		}
+		j := i
+		for j < n && lv[j] >= 2 {
+			j++
+		}
+		reverseClusters(idx[i:j], rs)
+		i = j
+	}
+	reverseClusters(idx, rs)
+	var b strings.Builder
+	b.Grow(n * 2)
+	for _, k := range idx {
+		r := rs[k]
+		if lv[k]%2 == 1 {
+			if m, ok := mirrors[r]; ok {
+				r = m
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Levels resolves the embedding level of each rune of one paragraph whose
+// base direction is right to left (level 1) and which has no explicit
+// embeddings: 1 for right-to-left text, 2 for left-to-right text and
+// numbers (UAX #9 rules W1–W7, N0–N2, I1–I2 and L1). Visual orders by these
+// levels; a screen that draws runs itself (ui/rtl) needs the levels alone.
+func Levels(rs []rune) []int {
+	n := len(rs)
 	orig := make([]bidi.Class, n)
 	t := make([]bidi.Class, n)
 	for i, r := range rs {
-		orig[i] = classOf(r)
+		orig[i] = BidiClass(r)
 		t[i] = orig[i]
 	}
 	// X9: boundary neutrals take no part in the W and N rules; they are
@@ -301,37 +346,7 @@ func visualParagraph(rs []rune) string {
 	for k := n - 1; k >= 0 && (orig[k] == bidi.WS || orig[k] == bidi.BN); k-- {
 		lv[k] = 1
 	}
-	// L2: reverse every run at level 2, then the whole line (all ≥ 1);
-	// a mark stays after its letter (L3) and right-to-left text is mirrored (L4).
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	for i := 0; i < n; {
-		if lv[i] < 2 {
-			i++
-			continue
-		}
-		j := i
-		for j < n && lv[j] >= 2 {
-			j++
-		}
-		reverseClusters(idx[i:j], rs)
-		i = j
-	}
-	reverseClusters(idx, rs)
-	var b strings.Builder
-	b.Grow(n * 2)
-	for _, k := range idx {
-		r := rs[k]
-		if lv[k]%2 == 1 {
-			if m, ok := mirrors[r]; ok {
-				r = m
-			}
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return lv
 }
 
 // reverseClusters reverses idx but keeps each letter's following marks
@@ -343,7 +358,7 @@ func reverseClusters(idx []int, rs []rune) {
 		start := end - 1
 		for start > 0 {
 			r := rs[idx[start]]
-			if isMark(r) || (classOf(r) == bidi.BN && start+1 < end && isMark(rs[idx[start+1]])) {
+			if isMark(r) || (BidiClass(r) == bidi.BN && start+1 < end && isMark(rs[idx[start+1]])) {
 				start--
 				continue
 			}

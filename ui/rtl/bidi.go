@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/bidi"
+
+	"github.com/pishkhan/pishkhan/persian"
 )
 
 // The directional marks Text puts around every run. They are zero-width:
@@ -51,7 +53,7 @@ func Runs(s string) []Run {
 // hasRTL reports whether s holds a right-to-left letter (class R or AL).
 func hasRTL(s string) bool {
 	for _, r := range s {
-		if c := classOf(r); c == bidi.R || c == bidi.AL {
+		if c := persian.BidiClass(r); c == bidi.R || c == bidi.AL {
 			return true
 		}
 	}
@@ -66,7 +68,7 @@ func appendLineRuns(out []Run, s string, off, line int) []Run {
 		return append(out, Run{Start: off, End: off + len(s), Line: line})
 	}
 	rs := []rune(s)
-	lv := levels(rs)
+	lv := persian.Levels(rs)
 	// The levels are only 1 (right to left) and 2 (left to right), so the
 	// maximal runs alternate and rule L2 puts them in reverse logical order.
 	var logical []Run
@@ -209,7 +211,7 @@ func lineSpans(s string) [][2]int {
 	var out [][2]int
 	start := 0
 	for i, r := range s {
-		if isParagraphSeparator(r) {
+		if persian.IsParagraphSeparator(r) {
 			out = append(out, [2]int{start, i})
 			start = i + utf8.RuneLen(r)
 		}
@@ -222,7 +224,7 @@ func lineSpans(s string) [][2]int {
 // before the override, which would put it in the neighbouring run.
 func writeLeadingMark(b *strings.Builder, s string, mark rune) {
 	r, _ := utf8.DecodeRuneInString(s)
-	if classOf(r) == bidi.BN {
+	if persian.BidiClass(r) == bidi.BN {
 		b.WriteRune(mark)
 	}
 }
@@ -251,7 +253,7 @@ func splitAtClosers(s string) []string {
 			pieces = append(pieces, s[start:off])
 		}
 		end := off + size
-		for i+1 < len(rs) && (unicode.Is(unicode.Mn, rs[i+1]) || classOf(rs[i+1]) == bidi.BN) {
+		for i+1 < len(rs) && (unicode.Is(unicode.Mn, rs[i+1]) || persian.BidiClass(rs[i+1]) == bidi.BN) {
 			i++
 			end += utf8.RuneLen(rs[i])
 		}

@@ -82,7 +82,7 @@ func reverseRTL(s string, mirror func(rune) rune) string {
 		start := end - 1
 		for start > 0 {
 			r := rs[start]
-			if unicode.Is(unicode.Mn, r) || (classOf(r) == bidi.BN && start+1 < end && unicode.Is(unicode.Mn, rs[start+1])) {
+			if unicode.Is(unicode.Mn, r) || (persian.BidiClass(r) == bidi.BN && start+1 < end && unicode.Is(unicode.Mn, rs[start+1])) {
 				start--
 				continue
 			}

@@ -19,6 +19,8 @@ import (
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/shaping"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/pishkhan/pishkhan/persian"
 )
 
 // Entry is a text entry for right-to-left paragraphs: Persian text, mixed
@@ -290,7 +292,7 @@ func (e *Entry) TypedShortcut(s fyne.Shortcut) {
 		t := strings.ReplaceAll(s.Clipboard.Content(), "\r\n", "\n")
 		if !e.MultiLine {
 			t = strings.Map(func(r rune) rune {
-				if isParagraphSeparator(r) {
+				if persian.IsParagraphSeparator(r) {
 					return ' '
 				}
 				return r
@@ -585,14 +587,14 @@ func wordAround(s string, p int) (int, int) {
 	a, b := at, at
 	for a > 0 {
 		r, n := utf8.DecodeLastRuneInString(s[:a])
-		if isWordRune(r) != kind || isParagraphSeparator(r) {
+		if isWordRune(r) != kind || persian.IsParagraphSeparator(r) {
 			break
 		}
 		a -= n
 	}
 	for b < len(s) {
 		r, n := utf8.DecodeRuneInString(s[b:])
-		if isWordRune(r) != kind || isParagraphSeparator(r) {
+		if isWordRune(r) != kind || persian.IsParagraphSeparator(r) {
 			break
 		}
 		b += n
