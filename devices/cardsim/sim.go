@@ -33,9 +33,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/creack/pty"
-
 	"github.com/pishkhan/pishkhan/devices/ccid"
+	"github.com/pishkhan/pishkhan/devices/pseudoterm"
 )
 
 // DefaultFirmware is the simulator's answer to the "get firmware" escape.
@@ -168,18 +167,9 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 
 // plug opens a new pseudo-terminal, points the link at it and serves it.
 func (s *Sim) plug() error {
-	master, slave, err := pty.Open()
+	master, slave, err := pseudoterm.Open()
 	if err != nil {
-		return fmt.Errorf("card simulator: open pseudo-terminal: %w", err)
-	}
-	if master, err = pollable(master); err != nil {
-		slave.Close()
-		return fmt.Errorf("card simulator: pseudo-terminal: %w", err)
-	}
-	if err := makeRaw(slave); err != nil {
-		master.Close()
-		slave.Close()
-		return fmt.Errorf("card simulator: raw mode on %s: %w", slave.Name(), err)
+		return fmt.Errorf("card simulator: %w", err)
 	}
 	tmp := s.link + ".new"
 	os.Remove(tmp)

@@ -17,6 +17,7 @@ import (
 	"github.com/pishkhan/pishkhan/devices/escpos"
 	"github.com/pishkhan/pishkhan/devices/iransystem"
 	"github.com/pishkhan/pishkhan/devices/printersim"
+	"github.com/pishkhan/pishkhan/devices/pseudoterm"
 	"github.com/pishkhan/pishkhan/devices/receipt"
 	"github.com/pishkhan/pishkhan/devices/serialport"
 	"github.com/pishkhan/pishkhan/persian"
@@ -232,7 +233,7 @@ func TestReconnectAfterUnplug(t *testing.T) {
 // TestSilentOrMissingPrinter: a port where nothing answers (the wrong
 // port, or a printer that is off) and a port that does not exist.
 func TestSilentOrMissingPrinter(t *testing.T) {
-	master, slave, err := printersim.OpenPTY()
+	master, slave, err := pseudoterm.Open()
 	if err != nil {
 		t.Fatal(err)
 	}

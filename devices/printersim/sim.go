@@ -20,11 +20,9 @@ import (
 	"log/slog"
 	"os"
 	"sync"
-	"syscall"
-
-	"github.com/creack/pty"
 
 	"github.com/pishkhan/pishkhan/devices/escpos"
+	"github.com/pishkhan/pishkhan/devices/pseudoterm"
 )
 
 // Options configure a simulated printer.
@@ -94,7 +92,7 @@ func Start(opts Options) (*Sim, error) {
 
 // plug opens a fresh pseudo-terminal and starts its reader.
 func (s *Sim) plug() error {
-	master, slave, err := OpenPTY()
+	master, slave, err := pseudoterm.Open()
 	if err != nil {
 		return fmt.Errorf("printer simulator: %w", err)
 	}
@@ -106,27 +104,6 @@ func (s *Sim) plug() error {
 	go s.read(master)
 	s.log.Info("printer simulator listening", "port", slave.Name())
 	return nil
-}
-
-// OpenPTY opens a pseudo-terminal whose master side is pollable, so that
-// closing it (an unplug) ends a read in progress, and reads can have
-// deadlines.
-func OpenPTY() (master, slave *os.File, err error) {
-	m, sl, err := pty.Open()
-	if err != nil {
-		return nil, nil, fmt.Errorf("open a pseudo-terminal: %w", err)
-	}
-	fd, err := syscall.Dup(int(m.Fd()))
-	m.Close()
-	if err == nil {
-		err = syscall.SetNonblock(fd, true)
-	}
-	if err != nil {
-		sl.Close()
-		return nil, nil, fmt.Errorf("pseudo-terminal master: %w", err)
-	}
-	syscall.CloseOnExec(fd)
-	return os.NewFile(uintptr(fd), "ptmx"), sl, nil
 }
 
 // PortName is the device path a driver opens (the pty's slave side). It

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package cardsim
+package pseudoterm
 
 import "os"
 

@@ -1,6 +1,6 @@
 //go:build darwin
 
-package cardsim
+package pseudoterm
 
 import (
 	"os"

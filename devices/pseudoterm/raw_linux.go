@@ -1,6 +1,6 @@
 //go:build linux
 
-package cardsim
+package pseudoterm
 
 import (
 	"os"
