@@ -40,18 +40,16 @@ func (d *Desk) supervisor(ctx context.Context, username, pin string) (pishkhan.U
 	return u, nil
 }
 
-// amount reads rials typed in any digit script, with ٬ or , separators.
+// amount reads rials typed in any digit script, grouped with ٬ or , (and
+// an optional «ریال» after them).
 func amount(field, s string) (pishkhan.Rials, error) {
-	s = strings.NewReplacer("٬", "", ",", "", " ", "", "ریال", "").Replace(persian.ToLatinDigits(strings.TrimSpace(s)))
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "ریال"))
 	if s == "" {
 		return 0, pishkhan.FieldError(field, "مبلغ شمرده‌شده را وارد کنید.", "%s is required", field)
 	}
-	var n int64
-	for _, r := range s {
-		if r < '0' || r > '9' || n > 1e15 {
-			return 0, pishkhan.FieldError(field, "مبلغ باید عدد (ریال) باشد.", "%s %q is not an amount in rials", field, s)
-		}
-		n = n*10 + int64(r-'0')
+	n, err := persian.ParseInt(s)
+	if err != nil || n < 0 {
+		return 0, pishkhan.FieldError(field, "مبلغ باید عدد (ریال) باشد.", "%s %q is not an amount in rials", field, s)
 	}
 	return pishkhan.Rials(n), nil
 }

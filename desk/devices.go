@@ -23,6 +23,15 @@ import (
 // PrinterProfiles are the printer profiles a technician can choose, by name.
 var PrinterProfiles = []escpos.Profile{escpos.Profile80, escpos.Profile58, escpos.Profile80IranSystem, escpos.Profile58IranSystem}
 
+// PrinterProfileNames are the profiles' names, in PrinterProfiles' order.
+func PrinterProfileNames() []string {
+	names := make([]string, len(PrinterProfiles))
+	for i, p := range PrinterProfiles {
+		names[i] = p.Name
+	}
+	return names
+}
+
 // PrinterProfile finds a profile by name.
 func PrinterProfile(name string) (escpos.Profile, bool) {
 	for _, p := range PrinterProfiles {
@@ -46,11 +55,8 @@ func (d *Desk) ConfigureDevice(ctx context.Context, s store.DeviceSettings, acto
 	switch s.Kind {
 	case store.DevicePrinter:
 		if _, ok := PrinterProfile(s.Profile); !ok {
-			names := make([]string, len(PrinterProfiles))
-			for i, p := range PrinterProfiles {
-				names[i] = p.Name
-			}
-			return pishkhan.FieldError("profile", "نوع چاپگر را از فهرست انتخاب کنید.", "unknown printer profile %q (one of %s)", s.Profile, strings.Join(names, ", "))
+			return pishkhan.FieldError("profile", "نوع چاپگر را از فهرست انتخاب کنید.", "unknown printer profile %q (one of %s)", s.Profile,
+				strings.Join(PrinterProfileNames(), ", "))
 		}
 	case store.DeviceCardReader:
 		s.Profile = ""

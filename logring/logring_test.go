@@ -33,7 +33,7 @@ func TestRing(t *testing.T) {
 	if !strings.Contains(es[2].String(), "ERROR paper out") {
 		t.Errorf("line: %q", es[2].String())
 	}
-	if New(0, slog.LevelInfo).Entries() != nil && len(New(0, slog.LevelInfo).Entries()) != 0 {
+	if len(New(0, slog.LevelInfo).Entries()) != 0 {
 		t.Error("an empty ring has entries")
 	}
 }

@@ -278,12 +278,17 @@ type PeriodLine struct {
 
 // PeriodLines reads every request filed from day from to day to, in filing order.
 func (s *DB) PeriodLines(ctx context.Context, from, to persian.Date) ([]PeriodLine, error) {
+	return s.periodLines(ctx, "", "WHERE r.day BETWEEN ? AND ? ORDER BY r.day, r.seq", from.String(), to.String())
+}
+
+// periodLines reads request lines; join adds tables, where filters and orders.
+func (s *DB) periodLines(ctx context.Context, join, where string, args ...any) ([]PeriodLine, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT r.tracking_code, trim(r.first_name || ' ' || r.last_name), r.sub_service_name, r.agency_name,
 			COALESCE(u.full_name, r.clerk), r.state, COALESCE(p.method, ''), COALESCE(p.amount, 0), r.gov_fee, r.counter_fee, r.created_at, r.day
-		FROM requests r LEFT JOIN payments p ON p.request_id = r.id LEFT JOIN users u ON u.username = r.clerk
-		WHERE r.day BETWEEN ? AND ? ORDER BY r.day, r.seq`, from.String(), to.String())
+		FROM requests r `+join+`
+		LEFT JOIN payments p ON p.request_id = r.id LEFT JOIN users u ON u.username = r.clerk `+where, args...)
 	if err != nil {
-		return nil, storageError(fmt.Errorf("read requests %s–%s: %w", from, to, err))
+		return nil, storageError(fmt.Errorf("read request lines: %w", err))
 	}
 	defer rows.Close()
 	var out []PeriodLine
@@ -314,29 +319,7 @@ func (s *DB) LateChanges(ctx context.Context, from, to persian.Date) ([]PeriodLi
 	if err != nil {
 		return nil, pishkhan.FieldError("day", "تاریخ نامعتبر است.", "day %v: %v", to, err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.tracking_code, trim(r.first_name || ' ' || r.last_name), r.sub_service_name, r.agency_name,
-			COALESCE(u.full_name, r.clerk), r.state, COALESCE(p.method, ''), COALESCE(p.amount, 0), r.gov_fee, r.counter_fee, r.created_at, r.day
-		FROM requests r
-		JOIN day_close_rounds c ON c.day = r.day AND c.reopened_at IS NULL
-		LEFT JOIN payments p ON p.request_id = r.id LEFT JOIN users u ON u.username = r.clerk
-		WHERE r.day < ? AND r.updated_at > c.closed_at AND r.updated_at >= ? AND r.updated_at < ?
-		ORDER BY r.updated_at`, from.String(), fmtTime(start), fmtTime(end))
-	if err != nil {
-		return nil, storageError(fmt.Errorf("read late changes %s–%s: %w", from, to, err))
-	}
-	defer rows.Close()
-	var out []PeriodLine
-	for rows.Next() {
-		var l PeriodLine
-		var code, state, method, created string
-		if err := rows.Scan(&code, &l.Citizen, &l.Service, &l.Agency, &l.Clerk, &state, &method, &l.Paid, &l.Gov, &l.Counter, &created, &l.Day); err != nil {
-			return nil, storageError(fmt.Errorf("read late change: %w", err))
-		}
-		l.Tracking, l.State, l.PayMethod = pishkhan.TrackingCode(code), pishkhan.RequestState(state), pishkhan.PaymentMethod(method)
-		if l.CreatedAt, err = parseTime(created); err != nil {
-			return nil, storageError(fmt.Errorf("read late change %s: %w", code, err))
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return s.periodLines(ctx, "JOIN day_close_rounds c ON c.day = r.day AND c.reopened_at IS NULL",
+		"WHERE r.day < ? AND r.updated_at > c.closed_at AND r.updated_at >= ? AND r.updated_at < ? ORDER BY r.updated_at",
+		from.String(), fmtTime(start), fmtTime(end))
 }

@@ -53,10 +53,7 @@ func newTech(a *App) *tech {
 	t.apdu.SetPlaceHolder("00A404000DF0504953484B48414E44454D4F")
 	t.apdu.OnSubmitted = func(string) { t.sendAPDU() }
 	t.apduOut.TextStyle.Monospace = true
-	names := make([]string, len(desk.PrinterProfiles))
-	for i, p := range desk.PrinterProfiles {
-		names[i] = p.Name
-	}
+	names := desk.PrinterProfileNames()
 	t.prnProfile = widget.NewSelect(names, nil)
 	t.preview = canvas.NewImageFromImage(nil)
 	t.preview.FillMode = canvas.ImageFillContain

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -24,17 +26,8 @@ import (
 	"github.com/pishkhan/pishkhan/store"
 )
 
-// profiles are the printer profiles a technician can name.
-var profiles = map[string]escpos.Profile{
-	escpos.Profile80.Name:           escpos.Profile80,
-	escpos.Profile58.Name:           escpos.Profile58,
-	escpos.Profile80IranSystem.Name: escpos.Profile80IranSystem,
-	escpos.Profile58IranSystem.Name: escpos.Profile58IranSystem,
-}
-
-func profileNames() string {
-	return strings.Join([]string{escpos.Profile80.Name, escpos.Profile58.Name, escpos.Profile80IranSystem.Name, escpos.Profile58IranSystem.Name}, ", ")
-}
+// profileNames lists the printer profiles a technician can name.
+func profileNames() string { return strings.Join(desk.PrinterProfileNames(), ", ") }
 
 // lineFlags are a serial device's flags: port, line settings, and --sim to
 // use an in-process simulator instead of hardware.
@@ -207,7 +200,7 @@ func cmdDevicesStatus(e *env, args []string) error {
 		return err
 	}
 	l.fromConfig(e, fs, store.DevicePrinter, prof)
-	if p, ok := profiles[*prof]; !ok {
+	if p, ok := desk.PrinterProfile(*prof); !ok {
 		return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
 	} else if l.baud == 0 {
 		l.baud = p.Baud
@@ -243,7 +236,7 @@ func cmdDevicesTestPrint(e *env, args []string) error {
 		return err
 	}
 	l.fromConfig(e, fs, store.DevicePrinter, prof)
-	p, ok := profiles[*prof]
+	p, ok := desk.PrinterProfile(*prof)
 	if !ok {
 		return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
 	}
@@ -296,15 +289,15 @@ func cmdDevicesTestPrint(e *env, args []string) error {
 
 // writePreview draws ESC/POS bytes as the paper would come out.
 func writePreview(path string, data []byte, p escpos.Profile) error {
-	ops, err := escpos.Decode(data)
-	if err != nil {
-		return fmt.Errorf("preview: %w", err)
-	}
-	img, err := printersim.Job{Ops: ops, Printed: len(ops)}.PNG(p.HeadDots, printersim.IranSystem(p.CodePage))
+	img, err := desk.Preview(data, p)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, img)
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	return writeFileAtomic(path, b.Bytes())
 }
 
 // openReader opens the card reader the flags name, starting a simulator
@@ -463,7 +456,7 @@ func cmdDevicesConfigure(e *env, args []string) error {
 		return usagef("--port is required; 'pishkhan devices list' shows the ports")
 	}
 	if isPrinter {
-		p, ok := profiles[*prof]
+		p, ok := desk.PrinterProfile(*prof)
 		if !ok {
 			return usagef("unknown printer profile %q; one of %s", *prof, profileNames())
 		}
