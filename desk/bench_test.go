@@ -31,15 +31,19 @@ func benchSetupDesk(tb testing.TB, dir string, cat *pishkhan.Catalog) *desk.Desk
 		tb.Fatal(err)
 	}
 	d.PINCost = benchPINCost // desk.Open sets the (slow) default
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان آزمون", DeskNumber: "1"}, "system"); err != nil {
+	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان آزمون", DeskNumber: "1"}, setupActor(tb, d)); err != nil {
 		d.Close()
 		tb.Fatal(err)
 	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: benchClerk, FullName: "اپراتور آزمون", Role: "clerk", PIN: "1357"}, "system"); err != nil {
+	if _, err := d.ImportCatalog(ctx, cat, setupActor(tb, d)); err != nil {
 		d.Close()
 		tb.Fatal(err)
 	}
-	if _, err := d.ImportCatalog(ctx, cat, "system"); err != nil {
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "boss", FullName: "مدیر آزمون", Role: "supervisor", PIN: pins["boss"]}, setupActor(tb, d)); err != nil {
+		d.Close()
+		tb.Fatal(err)
+	}
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: benchClerk, FullName: "اپراتور آزمون", Role: "clerk", PIN: "1357"}, as(tb, d, "boss")); err != nil {
 		d.Close()
 		tb.Fatal(err)
 	}

@@ -12,8 +12,11 @@ import (
 )
 
 // ImportCatalog installs a whole catalog and returns the installed counts.
-func (d *Desk) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, actor string) (store.CatalogCounts, error) {
-	if err := d.Store.ImportCatalog(ctx, cat, actor); err != nil {
+func (d *Desk) ImportCatalog(ctx context.Context, cat *pishkhan.Catalog, by Actor) (store.CatalogCounts, error) {
+	if err := d.authorize(ctx, by, pishkhan.ActDeskSetup); err != nil {
+		return store.CatalogCounts{}, err
+	}
+	if err := d.Store.ImportCatalog(ctx, cat, by.Name()); err != nil {
 		return store.CatalogCounts{}, err
 	}
 	c, err := d.Store.CatalogCounts(ctx)

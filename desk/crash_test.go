@@ -162,10 +162,10 @@ func TestCrashKillDuringIntake(t *testing.T) {
 	// This desk never syncs and its clock runs days ahead, so its outbox
 	// only ages: lift the offline limits out of the way.
 	if err := d.SetOfflineLimits(context.Background(), pishkhan.OfflineLimits{WarnAfter: 10 * 365 * 24 * time.Hour,
-		RefuseAfter: 20 * 365 * 24 * time.Hour}, "test"); err != nil {
+		RefuseAfter: 20 * 365 * 24 * time.Hour}, as(t, d, "boss")); err != nil {
 		t.Fatal(err)
 	}
-	const setupAudit = 4 // desk.init, user.add, catalog.import, sync.limits
+	const setupAudit = 5 // desk.init, catalog.import, user.add ×2, sync.limits
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -495,9 +495,9 @@ func crashVerify(t *testing.T, ctx context.Context, dir string, round int, fresh
 			(SELECT action, COUNT(*) AS n FROM audit GROUP BY action ORDER BY action)`).Scan(&actions); err != nil {
 		fail("audit actions: %v", err)
 	}
-	wantActions := fmt.Sprintf("catalog.import=1 desk.init=1 intake=%d sync.limits=1 user.add=1", len(present))
+	wantActions := fmt.Sprintf("catalog.import=1 desk.init=1 intake=%d sync.limits=1 user.add=2", len(present))
 	if len(present) == 0 {
-		wantActions = "catalog.import=1 desk.init=1 sync.limits=1 user.add=1"
+		wantActions = "catalog.import=1 desk.init=1 sync.limits=1 user.add=2"
 	}
 	if actions != wantActions {
 		fail("audit actions %q, want %q", actions, wantActions)

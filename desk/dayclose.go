@@ -30,14 +30,15 @@ func (d *Desk) DaySummary(ctx context.Context, day persian.Date) (store.DaySumma
 
 // supervisor checks that username and pin are a supervisor's.
 func (d *Desk) supervisor(ctx context.Context, username, pin string) (pishkhan.User, error) {
-	u, err := d.Authenticate(ctx, username, pin)
+	a, err := d.Login(ctx, username, pin)
 	if err != nil {
-		return u, err
+		return pishkhan.User{}, err
 	}
-	if u.Role != pishkhan.RoleSupervisor {
+	if err := d.authorize(ctx, a, pishkhan.ActDayClose); err != nil {
+		u := a.User()
 		return u, pishkhan.Errorf(pishkhan.EUnauthorized, "بستن و بازکردن روز فقط با رمز مدیر دفتر ممکن است.", "%s is a %s; only a supervisor closes or reopens a day", u.Username, u.Role)
 	}
-	return u, nil
+	return a.User(), nil
 }
 
 // amount reads rials typed in any digit script, grouped with ٬ or , (and

@@ -76,7 +76,7 @@ func TestCloseDayNeedsSupervisor(t *testing.T) {
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	code, _ := sim.IssueEnrolCode(ctx, 12345, 3)
-	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: srv.URL, OneTimeCode: code}, "tech"); err != nil {
+	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: srv.URL, OneTimeCode: code}, as(t, d, "tech")); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := d.NewReplicator(ctx, replicator.Config{Log: slog.New(slog.DiscardHandler)})

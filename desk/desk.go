@@ -145,12 +145,15 @@ type InitInput struct {
 }
 
 // Init sets the desk's office code, office name and desk number once.
-func (d *Desk) Init(ctx context.Context, in InitInput, actor string) (pishkhan.DeskConfig, error) {
+func (d *Desk) Init(ctx context.Context, in InitInput, by Actor) (pishkhan.DeskConfig, error) {
 	cfg, err := ParseInitInput(in)
 	if err != nil {
 		return pishkhan.DeskConfig{}, err
 	}
-	if err := d.Store.InitDesk(ctx, cfg, actor); err != nil {
+	if err := d.authorize(ctx, by, pishkhan.ActDeskSetup); err != nil {
+		return pishkhan.DeskConfig{}, err
+	}
+	if err := d.Store.InitDesk(ctx, cfg, by.Name()); err != nil {
 		return pishkhan.DeskConfig{}, err
 	}
 	d.Log.Info("desk initialised", "office", cfg.OfficeCode, "desk", cfg.DeskNumber)
@@ -171,7 +174,9 @@ type AddUserInput struct {
 }
 
 // AddUser validates and saves a user with an argon2id-hashed PIN.
-func (d *Desk) AddUser(ctx context.Context, in AddUserInput, actor string) (pishkhan.User, error) {
+// The set-up actor may add only the first user, who must be a supervisor, so
+// a desk never has users and no one to run it.
+func (d *Desk) AddUser(ctx context.Context, in AddUserInput, by Actor) (pishkhan.User, error) {
 	u := pishkhan.User{Username: strings.TrimSpace(in.Username), FullName: persian.NormalizeText(in.FullName)}
 	if err := pishkhan.CheckUsername(u.Username); err != nil {
 		return u, err
@@ -184,10 +189,16 @@ func (d *Desk) AddUser(ctx context.Context, in AddUserInput, actor string) (pish
 		return u, err
 	}
 	u.Role = role
+	if err := d.authorize(ctx, by, pishkhan.ActUsers); err != nil {
+		return u, err
+	}
+	if by.setup && role != pishkhan.RoleSupervisor {
+		return u, pishkhan.FieldError("role", "نخستین کاربر میز باید مدیر دفتر باشد.", "the desk's first user must be a supervisor")
+	}
 	if u.PINHash, err = pishkhan.HashPIN(in.PIN, d.PINCost); err != nil {
 		return u, err
 	}
-	if err := d.Store.AddUser(ctx, u, actor); err != nil {
+	if err := d.Store.AddUser(ctx, u, by.Name()); err != nil {
 		return u, err
 	}
 	d.Log.Info("user added", "user", u.Username, "role", u.Role)

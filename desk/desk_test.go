@@ -59,13 +59,13 @@ func TestInit(t *testing.T) {
 		{desk.InitInput{OfficeCode: "1", OfficeName: " \u200c ", DeskNumber: "1"}, "office_name"},
 	} {
 		before := counts(t, d)
-		_, err := d.Init(ctx, tc.in, "tech")
+		_, err := d.Init(ctx, tc.in, setupActor(t, d))
 		expectCode(t, err, pishkhan.EInvalid, tc.field)
 		unchanged(t, before, counts(t, d))
 	}
 
 	// Persian and Arabic-Indic digits, Arabic letters in the name.
-	cfg, err := d.Init(ctx, desk.InitInput{OfficeCode: " ۱۲۳۴۵ ", OfficeName: "  دفتر  پيشخوان ٢ ", DeskNumber: "٠٣"}, "tech")
+	cfg, err := d.Init(ctx, desk.InitInput{OfficeCode: " ۱۲۳۴۵ ", OfficeName: "  دفتر  پيشخوان ٢ ", DeskNumber: "٠٣"}, setupActor(t, d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +76,11 @@ func TestInit(t *testing.T) {
 		t.Errorf("Config = %+v, %v", got, err)
 	}
 	// The same again is fine; another office or desk is a conflict.
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۲", DeskNumber: "3"}, "tech"); err != nil {
+	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۲", DeskNumber: "3"}, setupActor(t, d)); err != nil {
 		t.Errorf("same init again: %v", err)
 	}
 	before := counts(t, d)
-	_, err = d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر", DeskNumber: "4"}, "tech")
+	_, err = d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر", DeskNumber: "4"}, setupActor(t, d))
 	expectCode(t, err, pishkhan.EConflict, "")
 	unchanged(t, before, counts(t, d))
 }
@@ -88,7 +88,11 @@ func TestInit(t *testing.T) {
 func TestUsersAndAuthenticate(t *testing.T) {
 	d, _ := openDesk(t)
 	ctx := context.Background()
-	u, err := d.AddUser(ctx, desk.AddUserInput{Username: " clerk1 ", FullName: "زهرا  احمدي", Role: " Clerk ", PIN: "۲۴۶۸"}, "admin")
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "boss", FullName: "مدیر دفتر", Role: "supervisor", PIN: "1357"}, setupActor(t, d)); err != nil {
+		t.Fatal(err)
+	}
+	boss := as(t, d, "boss")
+	u, err := d.AddUser(ctx, desk.AddUserInput{Username: " clerk1 ", FullName: "زهرا  احمدي", Role: " Clerk ", PIN: "۲۴۶۸"}, boss)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +137,7 @@ func TestUsersAndAuthenticate(t *testing.T) {
 		{desk.AddUserInput{Username: "clerk1", FullName: "دیگری", Role: "clerk", PIN: "1357"}, pishkhan.EConflict, ""},
 	} {
 		before := counts(t, d)
-		_, err := d.AddUser(ctx, tc.in, "admin")
+		_, err := d.AddUser(ctx, tc.in, boss)
 		expectCode(t, err, tc.code, tc.field)
 		unchanged(t, before, counts(t, d))
 	}
@@ -146,18 +150,18 @@ func TestUsersAndAuthenticate(t *testing.T) {
 func TestCatalogUseCases(t *testing.T) {
 	d, _ := openDesk(t)
 	ctx := context.Background()
-	c, err := d.ImportCatalog(ctx, smallCatalog(2), "tech")
+	c, err := d.ImportCatalog(ctx, smallCatalog(2), setupActor(t, d))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Version != 2 || c.SubServices != 2 || c.Agencies != 2 || c.InquiryTypes != 2 {
 		t.Errorf("counts %+v", c)
 	}
-	_, err = d.ImportCatalog(ctx, smallCatalog(1), "tech")
+	_, err = d.ImportCatalog(ctx, smallCatalog(1), setupActor(t, d))
 	expectCode(t, err, pishkhan.EConflict, "")
 	bad := smallCatalog(3)
 	bad.SubServices[0].ServiceID = "sv-404"
-	_, err = d.ImportCatalog(ctx, bad, "tech")
+	_, err = d.ImportCatalog(ctx, bad, setupActor(t, d))
 	expectCode(t, err, pishkhan.EInvalid, "")
 
 	hits, err := d.SearchCatalog(ctx, "كارت ملي", 10)
@@ -229,7 +233,7 @@ func TestPurgeRetention(t *testing.T) {
 	ctx := context.Background()
 	for _, r := range []time.Duration{0, -time.Hour, time.Hour, 23*time.Hour + 59*time.Minute} {
 		before := counts(t, d)
-		_, err := d.PurgePersonalData(ctx, r, "boss")
+		_, err := d.PurgePersonalData(ctx, r, as(t, d, "boss"))
 		expectCode(t, err, pishkhan.EInvalid, "retention")
 		unchanged(t, before, counts(t, d))
 	}
@@ -244,11 +248,11 @@ func TestPurgeRetention(t *testing.T) {
 		}
 	}
 	// One day of retention: not yet.
-	if n, err := d.PurgePersonalData(ctx, 24*time.Hour, "boss"); err != nil || n != 0 {
+	if n, err := d.PurgePersonalData(ctx, 24*time.Hour, as(t, d, "boss")); err != nil || n != 0 {
 		t.Errorf("purge of a fresh request: %d, %v", n, err)
 	}
 	c.advance(25 * time.Hour)
-	if n, err := d.PurgePersonalData(ctx, 24*time.Hour, "boss"); err != nil || n != 1 {
+	if n, err := d.PurgePersonalData(ctx, 24*time.Hour, as(t, d, "boss")); err != nil || n != 1 {
 		t.Errorf("purge after a day: %d, %v", n, err)
 	}
 	vs, err := d.Lookup(ctx, string(nc))

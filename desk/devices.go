@@ -44,7 +44,10 @@ func PrinterProfile(name string) (escpos.Profile, bool) {
 
 // ConfigureDevice checks and saves how the desk reaches a device; the
 // technician's screen and `pishkhan devices configure` call it.
-func (d *Desk) ConfigureDevice(ctx context.Context, s store.DeviceSettings, actor string) error {
+func (d *Desk) ConfigureDevice(ctx context.Context, s store.DeviceSettings, by Actor) error {
+	if err := d.authorize(ctx, by, pishkhan.ActDevices); err != nil {
+		return err
+	}
 	if strings.TrimSpace(s.Port) == "" {
 		return pishkhan.FieldError("port", "درگاه دستگاه را انتخاب کنید.", "no port given")
 	}
@@ -72,7 +75,7 @@ func (d *Desk) ConfigureDevice(ctx context.Context, s store.DeviceSettings, acto
 			}
 		}
 	}
-	return d.Store.SetDevice(ctx, s, actor)
+	return d.Store.SetDevice(ctx, s, by.Name())
 }
 
 // Devices are the desk's open devices.
@@ -156,7 +159,10 @@ func (d *Desk) ReadCard(ctx context.Context, v *Devices, pin string) (pishkhan.C
 
 // TestPrint prints the standard sample receipt on the desk's printer and
 // returns the bytes sent, for a preview.
-func (d *Desk) TestPrint(ctx context.Context) ([]byte, escpos.Profile, error) {
+func (d *Desk) TestPrint(ctx context.Context, by Actor) ([]byte, escpos.Profile, error) {
+	if err := d.authorize(ctx, by, pishkhan.ActDevices); err != nil {
+		return nil, escpos.Profile{}, err
+	}
 	if d.printing == nil {
 		return nil, escpos.Profile{}, errNoPrinter
 	}
@@ -196,7 +202,10 @@ type APDUResult struct {
 // SendAPDUs powers the card in the reader and sends each command (hex, any
 // spacing) through ISO 7816 T=0 handling (GET RESPONSE after 61xx, a resend
 // after 6Cxx), for the technician's APDU console.
-func (d *Desk) SendAPDUs(ctx context.Context, v *Devices, cmds []string) (atr string, out []APDUResult, err error) {
+func (d *Desk) SendAPDUs(ctx context.Context, v *Devices, cmds []string, by Actor) (atr string, out []APDUResult, err error) {
+	if err := d.authorize(ctx, by, pishkhan.ActCardTest); err != nil {
+		return "", nil, err
+	}
 	if v == nil || v.Reader == nil {
 		if v != nil && v.ReaderErr != nil {
 			return "", nil, v.ReaderErr
@@ -214,6 +223,15 @@ func (d *Desk) SendAPDUs(ctx context.Context, v *Devices, cmds []string) (atr st
 			return "", nil, pishkhan.WrapError(err, pishkhan.EInvalid, "این فرمان APDU درست نیست (دست‌کم ۴ بایت سرآیند).", "APDU %X", b)
 		}
 		parsed = append(parsed, cmd)
+	}
+	// The audit names each command by class and instruction only: a
+	// command's data may be a card PIN.
+	heads := make([]string, len(parsed))
+	for i, c := range parsed {
+		heads[i] = fmt.Sprintf("%02X%02X", c.CLA, c.INS)
+	}
+	if err := d.Store.AppendAudit(ctx, by.Name(), "card.apdu", fmt.Sprintf("%d commands", len(parsed)), strings.Join(heads, " ")); err != nil {
+		return "", nil, err
 	}
 	card, a, err := v.Reader.Connect(ctx)
 	if err != nil {

@@ -44,7 +44,7 @@ func TestConfiguredDevices(t *testing.T) {
 		{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 9, Parity: "none", StopBits: 2},
 		{Kind: "scanner", Port: "/dev/ttyUSB3", Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1},
 	} {
-		if err := d.ConfigureDevice(ctx, bad, "tech"); pishkhan.ErrorCode(err) != pishkhan.EInvalid || pishkhan.PersianMessage(err) == "" {
+		if err := d.ConfigureDevice(ctx, bad, as(t, d, "tech")); pishkhan.ErrorCode(err) != pishkhan.EInvalid || pishkhan.PersianMessage(err) == "" {
 			t.Errorf("%+v: %v", bad, err)
 		}
 	}
@@ -60,10 +60,10 @@ func TestConfiguredDevices(t *testing.T) {
 		t.Errorf("read card with no reader: %v", err)
 	}
 
-	if err := d.ConfigureDevice(ctx, store.DeviceSettings{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-iransystem"}, "tech"); err != nil {
+	if err := d.ConfigureDevice(ctx, store.DeviceSettings{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-iransystem"}, as(t, d, "tech")); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.ConfigureDevice(ctx, store.DeviceSettings{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2}, "tech"); err != nil {
+	if err := d.ConfigureDevice(ctx, store.DeviceSettings{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2}, as(t, d, "tech")); err != nil {
 		t.Fatal(err)
 	}
 	v, err = d.OpenDevices(ctx)

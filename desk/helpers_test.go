@@ -46,19 +46,11 @@ func readyDesk(t *testing.T) (*desk.Desk, *deskClock) {
 	t.Helper()
 	d, c := openDesk(t)
 	ctx := context.Background()
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۱۲", DeskNumber: "3"}, "tech"); err != nil {
+	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۱۲", DeskNumber: "3"}, setupActor(t, d)); err != nil {
 		t.Fatalf("Init: %v", err)
 	}
-	for _, u := range []desk.AddUserInput{
-		{Username: "clerk1", FullName: "زهرا احمدی", Role: "clerk", PIN: "2468"},
-		{Username: "boss", FullName: "مدیر دفتر", Role: "supervisor", PIN: "1357"},
-		{Username: "tech", FullName: "کارشناس", Role: "technician", PIN: "9753"},
-	} {
-		if _, err := d.AddUser(ctx, u, "admin"); err != nil {
-			t.Fatalf("AddUser %s: %v", u.Username, err)
-		}
-	}
-	if _, err := d.ImportCatalog(ctx, smallCatalog(1), "tech"); err != nil {
+	addUsers(t, d)
+	if _, err := d.ImportCatalog(ctx, smallCatalog(1), as(t, d, "tech")); err != nil {
 		t.Fatalf("ImportCatalog: %v", err)
 	}
 	return d, c
@@ -181,3 +173,45 @@ func expectCode(t *testing.T, err error, want, field string) {
 
 // sqlDB is the raw handle, for checks and for breaking things on purpose.
 func sqlDB(d *desk.Desk) *sql.DB { return d.Store.SQL() }
+
+// pins are the PINs of readyDesk's users.
+var pins = map[string]string{"clerk1": "2468", "boss": "1357", "tech": "9753"}
+
+// as logs one of readyDesk's users in.
+func as(t testing.TB, d *desk.Desk, username string) desk.Actor {
+	t.Helper()
+	a, err := d.Login(context.Background(), username, pins[username])
+	if err != nil {
+		t.Fatalf("login %s: %v", username, err)
+	}
+	return a
+}
+
+// addUsers gives a desk without users readyDesk's users: boss, the
+// supervisor, added by the set-up actor, then clerk1 and tech added by boss.
+func addUsers(t testing.TB, d *desk.Desk) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "boss", FullName: "مدیر دفتر", Role: "supervisor", PIN: "1357"}, setupActor(t, d)); err != nil {
+		t.Fatalf("AddUser boss: %v", err)
+	}
+	boss := as(t, d, "boss")
+	for _, u := range []desk.AddUserInput{
+		{Username: "clerk1", FullName: "زهرا احمدی", Role: "clerk", PIN: "2468"},
+		{Username: "tech", FullName: "کارشناس", Role: "technician", PIN: "9753"},
+	} {
+		if _, err := d.AddUser(ctx, u, boss); err != nil {
+			t.Fatalf("AddUser %s: %v", u.Username, err)
+		}
+	}
+}
+
+// setupActor is the set-up actor of a desk that has no users yet.
+func setupActor(t testing.TB, d *desk.Desk) desk.Actor {
+	t.Helper()
+	a, err := d.SetupActor(context.Background())
+	if err != nil {
+		t.Fatalf("SetupActor: %v", err)
+	}
+	return a
+}

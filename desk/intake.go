@@ -40,7 +40,7 @@ func (d *Desk) Intake(ctx context.Context, in IntakeInput) (*pishkhan.Request, e
 		}
 		return nil, err
 	}
-	if !clerk.Active || (clerk.Role != pishkhan.RoleClerk && clerk.Role != pishkhan.RoleSupervisor) {
+	if !clerk.Active || !clerk.Role.Can(pishkhan.ActIntake) {
 		return nil, pishkhan.Errorf(pishkhan.EUnauthorized, "فقط اپراتور یا مدیر دفتر می‌تواند درخواست ثبت کند.",
 			"user %s (%s) may not file requests", clerk.Username, clerk.Role)
 	}

@@ -196,12 +196,10 @@ func TestIntakeStateErrors(t *testing.T) {
 
 	t.Run("not initialised", func(t *testing.T) {
 		d, _ := openDesk(t)
-		if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "x", Role: "clerk", PIN: "2468"}, "admin"); err != nil {
+		if _, err := d.ImportCatalog(ctx, smallCatalog(1), setupActor(t, d)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.ImportCatalog(ctx, smallCatalog(1), "tech"); err != nil {
-			t.Fatal(err)
-		}
+		addUsers(t, d)
 		before := counts(t, d)
 		_, err := d.Intake(ctx, passInput(nc))
 		expectCode(t, err, pishkhan.ENotInit, "")
@@ -209,12 +207,10 @@ func TestIntakeStateErrors(t *testing.T) {
 	})
 	t.Run("no catalog", func(t *testing.T) {
 		d, _ := openDesk(t)
-		if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "1", OfficeName: "دفتر", DeskNumber: "1"}, "tech"); err != nil {
+		if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "1", OfficeName: "دفتر", DeskNumber: "1"}, setupActor(t, d)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "x", Role: "clerk", PIN: "2468"}, "admin"); err != nil {
-			t.Fatal(err)
-		}
+		addUsers(t, d)
 		before := counts(t, d)
 		_, err := d.Intake(ctx, passInput(nc))
 		expectCode(t, err, pishkhan.ENotFound, "")

@@ -68,11 +68,14 @@ func (d *Desk) VerifyAudit(ctx context.Context) (AuditReport, error) {
 
 // PurgePersonalData blanks personal data of accepted requests filed more than
 // retention ago (see store.PurgePersonalData).
-func (d *Desk) PurgePersonalData(ctx context.Context, retention time.Duration, actor string) (int, error) {
+func (d *Desk) PurgePersonalData(ctx context.Context, retention time.Duration, by Actor) (int, error) {
+	if err := d.authorize(ctx, by, pishkhan.ActPurge); err != nil {
+		return 0, err
+	}
 	if retention < 24*time.Hour {
 		return 0, pishkhan.FieldError("retention", "مدت نگهداری باید دست‌کم یک روز باشد.", "retention must be at least one day, got %s", retention)
 	}
-	n, err := d.Store.PurgePersonalData(ctx, d.Now().Add(-retention), actor)
+	n, err := d.Store.PurgePersonalData(ctx, d.Now().Add(-retention), by.Name())
 	if err == nil && n > 0 {
 		d.Log.Info("personal data purged", "requests", n, "retention", retention)
 	}

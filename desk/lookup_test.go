@@ -140,14 +140,12 @@ func TestListDay(t *testing.T) {
 func TestDemoCatalog(t *testing.T) {
 	d, _ := openDesk(t)
 	ctx := context.Background()
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "۲۰۰۱۷", OfficeName: "دفتر پیشخوان نمونه", DeskNumber: "۱"}, "tech"); err != nil {
+	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "۲۰۰۱۷", OfficeName: "دفتر پیشخوان نمونه", DeskNumber: "۱"}, setupActor(t, d)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور", Role: "clerk", PIN: "2468"}, "admin"); err != nil {
-		t.Fatal(err)
-	}
+	addUsers(t, d)
 	cat := democatalog.Version1()
-	c, err := d.ImportCatalog(ctx, cat, "tech")
+	c, err := d.ImportCatalog(ctx, cat, as(t, d, "tech"))
 	if err != nil {
 		t.Fatal(err)
 	}

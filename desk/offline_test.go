@@ -14,7 +14,7 @@ func TestOfflineLimits(t *testing.T) {
 	d, c := readyDesk(t)
 	ctx := context.Background()
 	limits := pishkhan.OfflineLimits{WarnAfter: 4 * time.Hour, RefuseAfter: 8 * time.Hour}
-	if err := d.SetOfflineLimits(ctx, limits, "tech"); err != nil {
+	if err := d.SetOfflineLimits(ctx, limits, as(t, d, "tech")); err != nil {
 		t.Fatal(err)
 	}
 	first, err := d.Intake(ctx, passInput(nationalCode(t, "001234567")))
@@ -84,7 +84,7 @@ func TestOfflineLimitsChecked(t *testing.T) {
 	d, _ := readyDesk(t)
 	ctx := context.Background()
 	for _, l := range []pishkhan.OfflineLimits{{}, {WarnAfter: time.Hour, RefuseAfter: time.Hour}, {WarnAfter: 30 * time.Second, RefuseAfter: time.Hour}} {
-		expectCode(t, d.SetOfflineLimits(ctx, l, "tech"), pishkhan.EInvalid, "")
+		expectCode(t, d.SetOfflineLimits(ctx, l, as(t, d, "tech")), pishkhan.EInvalid, "")
 	}
 }
 

@@ -150,12 +150,15 @@ func (d *Desk) PrintPending(ctx context.Context) (int, error) {
 
 // Reprint queues a copy (رونوشت) of a request's receipt and prints it.
 // The job is returned even when printing fails, so it can be retried.
-func (d *Desk) Reprint(ctx context.Context, code string, actor string) (pishkhan.PrintJob, error) {
+func (d *Desk) Reprint(ctx context.Context, code string, by Actor) (pishkhan.PrintJob, error) {
+	if err := d.authorize(ctx, by, pishkhan.ActReprint); err != nil {
+		return pishkhan.PrintJob{}, err
+	}
 	v, err := d.Show(ctx, code)
 	if err != nil {
 		return pishkhan.PrintJob{}, err
 	}
-	job, err := d.Store.QueueReprint(ctx, v.ID, actor)
+	job, err := d.Store.QueueReprint(ctx, v.ID, by.Name())
 	if err != nil {
 		return job, err
 	}
@@ -242,8 +245,11 @@ func (d *Desk) dayReceiptBytes(ctx context.Context, job pishkhan.PrintJob) ([]by
 }
 
 // ReprintDay prints a closed day's receipt again (it says رونوشت).
-func (d *Desk) ReprintDay(ctx context.Context, day persian.Date, actor string) (pishkhan.PrintJob, error) {
-	job, err := d.Store.QueueDayReprint(ctx, day, actor)
+func (d *Desk) ReprintDay(ctx context.Context, day persian.Date, by Actor) (pishkhan.PrintJob, error) {
+	if err := d.authorize(ctx, by, pishkhan.ActDayClose); err != nil {
+		return pishkhan.PrintJob{}, err
+	}
+	job, err := d.Store.QueueDayReprint(ctx, day, by.Name())
 	if err != nil {
 		return job, err
 	}

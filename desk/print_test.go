@@ -89,7 +89,7 @@ func TestPrintOnceThenCopy(t *testing.T) {
 	if err := d.Print(ctx, job.ID); pishkhan.ErrorCode(err) != pishkhan.EConflict || !strings.Contains(pishkhan.PersianMessage(err), "رونوشت") {
 		t.Errorf("second print of a printed job: %v (%q)", err, pishkhan.PersianMessage(err))
 	}
-	cp, err := d.Reprint(ctx, string(r.TrackingCode), "clerk1")
+	cp, err := d.Reprint(ctx, string(r.TrackingCode), as(t, d, "clerk1"))
 	if err != nil {
 		t.Fatalf("Reprint: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestDayReceipt(t *testing.T) {
 	if _, err := d.Intake(ctx, passInput(nationalCode(t, "001234567"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.ReprintDay(ctx, d.Today(), "boss"); pishkhan.ErrorCode(err) != pishkhan.EState {
+	if _, err := d.ReprintDay(ctx, d.Today(), as(t, d, "boss")); pishkhan.ErrorCode(err) != pishkhan.EState {
 		t.Errorf("reprint of an open day: %v", err)
 	}
 	if _, err := d.CloseDay(ctx, desk.CloseInput{Day: d.Today(), CountedCash: "1150000", CountedCard: "0", Supervisor: "boss", PIN: "1357"}); err != nil {
@@ -224,7 +224,7 @@ func TestDayReceipt(t *testing.T) {
 	if contains(z, "رونوشت") {
 		t.Error("the first day receipt says رونوشت")
 	}
-	if _, err := d.ReprintDay(ctx, d.Today(), "boss"); err != nil {
+	if _, err := d.ReprintDay(ctx, d.Today(), as(t, d, "boss")); err != nil {
 		t.Fatal(err)
 	}
 	jobs, _ = sim.WaitJobs(ctx, 3)

@@ -37,7 +37,10 @@ type EnrolInput struct {
 // sends its public half with the one-time code (signed with the key), and
 // only when the exchange accepts it keeps the key in an owner-only file and
 // records the enrolment. A previous key is replaced (the exchange revokes it).
-func (d *Desk) Enrol(ctx context.Context, in EnrolInput, actor string) (pishkhan.SyncState, error) {
+func (d *Desk) Enrol(ctx context.Context, in EnrolInput, by Actor) (pishkhan.SyncState, error) {
+	if err := d.authorize(ctx, by, pishkhan.ActEnrol); err != nil {
+		return pishkhan.SyncState{}, err
+	}
 	cfg, err := d.Config(ctx)
 	if err != nil {
 		return pishkhan.SyncState{}, err
@@ -64,7 +67,7 @@ func (d *Desk) Enrol(ctx context.Context, in EnrolInput, actor string) (pishkhan
 	if err := exchange.SaveKey(d.KeyPath(), key); err != nil {
 		return pishkhan.SyncState{}, pishkhan.WrapError(err, pishkhan.EInternal, "کلید میز ذخیره نشد.", "save the desk key")
 	}
-	if err := d.Store.SetEnrolment(ctx, base, resp.KeyID, actor); err != nil {
+	if err := d.Store.SetEnrolment(ctx, base, resp.KeyID, by.Name()); err != nil {
 		return pishkhan.SyncState{}, err
 	}
 	d.Log.Info("desk enrolled", "exchange", base, "key_id", resp.KeyID)
@@ -179,8 +182,11 @@ func (d *Desk) SyncStatus(ctx context.Context, probe bool) (SyncReport, error) {
 
 // SetOfflineLimits changes when the desk warns and when it refuses intake
 // while requests wait unsent.
-func (d *Desk) SetOfflineLimits(ctx context.Context, l pishkhan.OfflineLimits, actor string) error {
-	return d.Store.SetOfflineLimits(ctx, l, actor)
+func (d *Desk) SetOfflineLimits(ctx context.Context, l pishkhan.OfflineLimits, by Actor) error {
+	if err := d.authorize(ctx, by, pishkhan.ActSyncLimits); err != nil {
+		return err
+	}
+	return d.Store.SetOfflineLimits(ctx, l, by.Name())
 }
 
 // checkOffline refuses a new intake when the oldest unsent request is past

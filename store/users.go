@@ -90,3 +90,13 @@ func scanUser(r scanner) (pishkhan.User, error) {
 	u.CreatedAt, err = parseTime(created)
 	return u, err
 }
+
+// HasUsers reports whether the desk has any user, active or not. A desk
+// without users is still being set up.
+func (s *DB) HasUsers(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n); err != nil {
+		return false, storageError(fmt.Errorf("count users: %w", err))
+	}
+	return n == 1, nil
+}

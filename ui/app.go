@@ -53,7 +53,8 @@ type App struct {
 	ctx  context.Context
 
 	mu       sync.Mutex
-	user     *pishkhan.User
+	user     *pishkhan.User // nil when no one is logged in
+	actor    desk.Actor     // the logged-in user, as the desk knows them
 	lastUsed time.Time
 
 	bar         *syncBar
@@ -152,7 +153,7 @@ func (a *App) checkIdle(now time.Time) {
 func (a *App) Lock() {
 	a.mu.Lock()
 	u := a.user
-	a.user = nil
+	a.user, a.actor = nil, desk.Actor{}
 	a.mu.Unlock()
 	name := ""
 	if u != nil {
@@ -164,18 +165,27 @@ func (a *App) Lock() {
 
 // Login logs a user in with their PIN, as the login form does.
 func (a *App) Login(username, pin string) error {
-	u, err := a.d.Authenticate(a.ctx, username, pin)
+	actor, err := a.d.Login(a.ctx, username, pin)
 	if err != nil {
 		return err
 	}
-	a.loggedIn(u)
+	a.loggedIn(actor)
 	return nil
 }
 
-// loggedIn shows the screens of the user's role.
-func (a *App) loggedIn(u pishkhan.User) {
+// Actor is the logged-in user for the desk's privileged use cases (the zero
+// Actor, which may do nothing, when no one is logged in).
+func (a *App) Actor() desk.Actor {
 	a.mu.Lock()
-	a.user, a.lastUsed = &u, time.Now()
+	defer a.mu.Unlock()
+	return a.actor
+}
+
+// loggedIn shows the screens of the user's role.
+func (a *App) loggedIn(actor desk.Actor) {
+	u := actor.User()
+	a.mu.Lock()
+	a.user, a.actor, a.lastUsed = &u, actor, time.Now()
 	a.mu.Unlock()
 	var tabs []*container.TabItem
 	switch u.Role {

@@ -37,22 +37,34 @@ func readyDesk(t *testing.T) *desk.Desk {
 	}
 	t.Cleanup(func() { d.Close() })
 	d.PINCost = cheapPIN
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۱۲۳۴۵", DeskNumber: "1"}, "test"); err != nil {
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان ۱۲۳۴۵", DeskNumber: "1"},
+		Supervisor: desk.AddUserInput{Username: "boss", FullName: "مدیر دفتر", PIN: "1357"},
+		Catalog:    democatalog.Version1(),
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []desk.AddUserInput{
 		{Username: "clerk1", FullName: "زهرا احمدی", Role: "clerk", PIN: "2468"},
-		{Username: "boss", FullName: "مدیر دفتر", Role: "supervisor", PIN: "1357"},
 		{Username: "tech", FullName: "کارشناس فنی", Role: "technician", PIN: "9753"},
 	} {
-		if _, err := d.AddUser(ctx, u, "test"); err != nil {
+		if _, err := d.AddUser(ctx, u, boss); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "test"); err != nil {
-		t.Fatal(err)
-	}
 	return d
+}
+
+// actorOf logs one of readyDesk's users in at the desk.
+func actorOf(t *testing.T, d *desk.Desk, username string) desk.Actor {
+	t.Helper()
+	pins := map[string]string{"clerk1": "2468", "boss": "1357", "tech": "9753"}
+	a, err := d.Login(context.Background(), username, pins[username])
+	if err != nil {
+		t.Fatalf("login %s: %v", username, err)
+	}
+	return a
 }
 
 // withDevices gives the desk a simulated printer and card reader.
@@ -72,7 +84,7 @@ func withDevices(t *testing.T, d *desk.Desk) (*desk.Devices, *printersim.Sim) {
 		{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-raster"},
 		{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2},
 	} {
-		if err := d.ConfigureDevice(ctx, s, "tech"); err != nil {
+		if err := d.ConfigureDevice(ctx, s, actorOf(t, d, "tech")); err != nil {
 			t.Fatal(err)
 		}
 	}

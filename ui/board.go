@@ -210,10 +210,10 @@ func (b *board) reprint() {
 		return
 	}
 	code := string(b.rows[b.sel].TrackingCode)
-	u := b.a.User()
+	by := b.a.Actor()
 	var err error
 	b.a.background(func() {
-		_, err = b.a.d.Reprint(b.a.ctx, code, u.Username)
+		_, err = b.a.d.Reprint(b.a.ctx, code, by)
 	}, func() {
 		if err != nil {
 			rtl.SetLabel(b.message, persianOr(err, "رونوشت چاپ نشد."))

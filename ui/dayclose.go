@@ -122,7 +122,7 @@ func (c *dayClose) doReopen() {
 
 func (c *dayClose) doReprint() {
 	var err error
-	c.a.background(func() { _, err = c.a.d.ReprintDay(c.a.ctx, c.a.d.Today(), c.who()) }, func() {
+	c.a.background(func() { _, err = c.a.d.ReprintDay(c.a.ctx, c.a.d.Today(), c.a.Actor()) }, func() {
 		if err != nil {
 			rtl.SetLabel(c.message, persianOr(err, "گزارش روز چاپ نشد."))
 			return

@@ -26,13 +26,13 @@ func (a *App) showLogin(username string) {
 	s.user.SetText(username)
 	s.pin.SetPlaceHolder("PIN")
 	s.submit = rtl.Button("ورود", func() {
-		u, err := a.d.Authenticate(a.ctx, s.user.Text, s.pin.Text)
+		actor, err := a.d.Login(a.ctx, s.user.Text, s.pin.Text)
 		s.pin.SetText("")
 		if err != nil {
 			rtl.SetLabel(s.message, persianOr(err, "نام کاربری یا رمز نادرست است."))
 			return
 		}
-		a.loggedIn(u)
+		a.loggedIn(actor)
 	})
 	s.submit.Importance = widget.HighImportance
 	s.pin.OnSubmitted = func(string) { s.submit.OnTapped() }
@@ -63,16 +63,26 @@ func (a *App) showFirstRun() {
 	msg := rtl.Label("")
 	a.firstRun = &firstRunScreen{office: office, name: name, deskNo: deskNo, user: user, full: full, pin: pin, exURL: exURL, exCode: exCode, message: msg}
 	save := rtl.Button("راه‌اندازی میز", func() {
-		if _, err := a.d.Init(a.ctx, desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text}, "first-run"); err != nil {
+		setup, err := a.d.SetupActor(a.ctx)
+		if err != nil {
 			rtl.SetLabel(msg, persianOr(err, "راه‌اندازی انجام نشد."))
 			return
 		}
-		if _, err := a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, "first-run"); err != nil {
+		if _, err := a.d.Init(a.ctx, desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text}, setup); err != nil {
+			rtl.SetLabel(msg, persianOr(err, "راه‌اندازی انجام نشد."))
+			return
+		}
+		if _, err := a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, setup); err != nil {
 			rtl.SetLabel(msg, persianOr(err, "کاربر ساخته نشد."))
 			return
 		}
 		if strings.TrimSpace(exURL.Text) != "" || strings.TrimSpace(exCode.Text) != "" {
-			if _, err := a.d.Enrol(a.ctx, desk.EnrolInput{ExchangeURL: exURL.Text, OneTimeCode: exCode.Text}, user.Text); err != nil {
+			// The desk has its supervisor now: the enrolment is theirs.
+			boss, err := a.d.Login(a.ctx, user.Text, pin.Text)
+			if err == nil {
+				_, err = a.d.Enrol(a.ctx, desk.EnrolInput{ExchangeURL: exURL.Text, OneTimeCode: exCode.Text}, boss)
+			}
+			if err != nil {
 				// The desk and its supervisor are saved; enrolment can be
 				// done again from the technician's screen.
 				a.showLogin(user.Text)

@@ -70,7 +70,7 @@ func TestOfflineWalkInSyncedLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: srv.URL, OneTimeCode: code}, "tech"); err != nil {
+	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: srv.URL, OneTimeCode: code}, actorOf(t, d, "tech")); err != nil {
 		t.Fatal(err)
 	}
 	if err := sim.SetFaults(exchangesim.Faults{Outage: true}); err != nil {

@@ -107,12 +107,7 @@ func (t *tech) listPorts() {
 	rtl.SetLabel(t.ports, strings.Join(lines, "\n"))
 }
 
-func (t *tech) actor() string {
-	if u := t.a.User(); u != nil {
-		return u.Username
-	}
-	return "window"
-}
+func (t *tech) actor() desk.Actor { return t.a.Actor() }
 
 func (t *tech) savePrinter() {
 	baud, _ := strconv.Atoi(persian.ToLatinDigits(strings.TrimSpace(t.prnBaud.Text)))
@@ -161,7 +156,7 @@ func (t *tech) testPrint() {
 	var err, perr error
 	var img image.Image
 	t.a.background(func() {
-		data, prof, err = t.a.d.TestPrint(t.a.ctx)
+		data, prof, err = t.a.d.TestPrint(t.a.ctx, t.actor())
 		img, perr = desk.Preview(data, prof)
 	}, func() {
 		if perr == nil && data != nil {
@@ -241,7 +236,7 @@ func (t *tech) sendAPDU() {
 	var res []desk.APDUResult
 	var err error
 	t.a.background(func() {
-		atr, res, err = t.a.d.SendAPDUs(t.a.ctx, t.a.opts.Devices, cmds)
+		atr, res, err = t.a.d.SendAPDUs(t.a.ctx, t.a.opts.Devices, cmds, t.actor())
 	}, func() {
 		var b strings.Builder
 		if atr != "" {

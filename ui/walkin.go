@@ -327,10 +327,10 @@ func (w *walkIn) reprint() {
 	if w.filed == nil {
 		return
 	}
-	u := w.a.User()
+	by := w.a.Actor()
 	var err error
 	w.a.background(func() {
-		_, err = w.a.d.Reprint(w.a.ctx, string(w.filed.TrackingCode), u.Username)
+		_, err = w.a.d.Reprint(w.a.ctx, string(w.filed.TrackingCode), by)
 	}, func() {
 		if err != nil {
 			rtl.SetLabel(w.printState, persianOr(err, "رونوشت چاپ نشد."))

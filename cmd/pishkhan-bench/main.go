@@ -213,22 +213,17 @@ func setupDesk(ctx context.Context, dir string, cat *pishkhan.Catalog) (*desk.De
 		return nil, err
 	}
 	d.PINCost = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
-	steps := []func() error{
-		func() error {
-			_, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان سنجش", DeskNumber: "1"}, "bench")
-			return err
-		},
-		func() error {
-			_, err := d.AddUser(ctx, desk.AddUserInput{Username: clerkName, FullName: "اپراتور سنجش", Role: "clerk", PIN: "1357"}, "bench")
-			return err
-		},
-		func() error { _, err := d.ImportCatalog(ctx, cat, "bench"); return err },
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان سنجش", DeskNumber: "1"},
+		Supervisor: desk.AddUserInput{Username: "modir", FullName: "مدیر سنجش", PIN: "2468"},
+		Catalog:    cat,
+	})
+	if err == nil {
+		_, err = d.AddUser(ctx, desk.AddUserInput{Username: clerkName, FullName: "اپراتور سنجش", Role: "clerk", PIN: "1357"}, boss)
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("set up the benchmark desk: %w", err)
-		}
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("set up the benchmark desk: %w", err)
 	}
 	return d, nil
 }

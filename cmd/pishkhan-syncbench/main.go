@@ -140,17 +140,19 @@ func fileBacklog(ctx context.Context, dir string, n int, log *slog.Logger) (stri
 	}
 	defer d.Close()
 	d.PINCost = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر سنجش", DeskNumber: "1"}, "bench"); err != nil {
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر سنجش", DeskNumber: "1"},
+		Supervisor: desk.AddUserInput{Username: "modir", FullName: "مدیر سنجش", PIN: "1357"},
+		Catalog:    democatalog.Version1(),
+	})
+	if err != nil {
 		return "", err
 	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور سنجش", Role: "clerk", PIN: "2468"}, "bench"); err != nil {
-		return "", err
-	}
-	if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "bench"); err != nil {
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور سنجش", Role: "clerk", PIN: "2468"}, boss); err != nil {
 		return "", err
 	}
 	// The outbox must not refuse intake while the backlog grows.
-	if err := d.SetOfflineLimits(ctx, pishkhan.OfflineLimits{WarnAfter: 24 * time.Hour, RefuseAfter: 10 * 365 * 24 * time.Hour}, "bench"); err != nil {
+	if err := d.SetOfflineLimits(ctx, pishkhan.OfflineLimits{WarnAfter: 24 * time.Hour, RefuseAfter: 10 * 365 * 24 * time.Hour}, boss); err != nil {
 		return "", err
 	}
 	// A mix of real sub-services: few, some and many inquiries.
@@ -256,7 +258,11 @@ func drain(ctx context.Context, backlog, dir string, batch, n int, log *slog.Log
 	if err != nil {
 		return res, err
 	}
-	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: "http://" + ln.Addr().String(), OneTimeCode: code}, "bench"); err != nil {
+	boss, err := d.Login(ctx, "modir", "1357")
+	if err != nil {
+		return res, err
+	}
+	if _, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: "http://" + ln.Addr().String(), OneTimeCode: code}, boss); err != nil {
 		return res, err
 	}
 	rep, err := d.NewReplicator(ctx, replicator.Config{BatchSize: batch, Log: log})

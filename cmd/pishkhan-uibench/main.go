@@ -105,13 +105,15 @@ func fill(ctx context.Context, dir string, n int) (*desk.Desk, error) {
 		return nil, err
 	}
 	d.PINCost = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان سنجش", DeskNumber: "1"}, "bench"); err != nil {
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان سنجش", DeskNumber: "1"},
+		Supervisor: desk.AddUserInput{Username: "modir", FullName: "مدیر سنجش", PIN: "1357"},
+		Catalog:    democatalog.Version1(),
+	})
+	if err != nil {
 		return nil, err
 	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور سنجش", Role: "clerk", PIN: "2468"}, "bench"); err != nil {
-		return nil, err
-	}
-	if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "bench"); err != nil {
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور سنجش", Role: "clerk", PIN: "2468"}, boss); err != nil {
 		return nil, err
 	}
 	e, err := d.SubService(ctx, "ss-0001")

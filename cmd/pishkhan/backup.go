@@ -27,7 +27,11 @@ func cmdBackup(e *env, args []string) error {
 	if path == "" {
 		path = filepath.Join(d.DataDir(), "backups", "pishkhan-"+time.Now().UTC().Format("20060102-150405")+".db")
 	}
-	if err := d.Backup(e.ctx, path, e.who()); err != nil {
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	if err := d.Backup(e.ctx, path, by); err != nil {
 		return err
 	}
 	return e.emit(map[string]any{"file": path}, func(w io.Writer) { fmt.Fprintf(w, "backup written to %s\n", path) })
@@ -48,7 +52,11 @@ func cmdRestore(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	if err := d.Restore(e.ctx, pos[0], e.who()); err != nil {
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	if err := d.Restore(e.ctx, pos[0], by); err != nil {
 		return err
 	}
 	return e.emit(map[string]any{"restored": pos[0]}, func(w io.Writer) { fmt.Fprintf(w, "restored from %s\n", pos[0]) })

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -90,7 +91,9 @@ type env struct {
 	dataDir string
 	json    bool
 	log     *slog.Logger
-	actor   string
+	user    string        // --user: who acts; their PIN is the first line of standard input
+	in      *bufio.Reader // standard input, read a line at a time
+	userPIN *string       // --user's PIN once read
 }
 
 type command struct {
@@ -155,7 +158,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func addGlobalFlags(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&e.dataDir, "data", e.dataDir, "data folder (default $PISHKHAN_DATA or the user's data folder)")
 	fs.BoolVar(&e.json, "json", e.json, "machine-readable JSON output")
-	fs.StringVar(&e.actor, "actor", e.actor, "who is doing this, for the audit trail (default: the OS user)")
+	fs.StringVar(&e.user, "user", e.user, "who is acting, for commands that need a role; the PIN is read from the first line of standard input")
 }
 
 func printUsage(w io.Writer) {
@@ -262,14 +265,44 @@ func (e *env) createDesk() (*desk.Desk, error) {
 	return desk.Open(e.ctx, e.dataDir, e.log)
 }
 
-func (e *env) who() string {
-	if e.actor != "" {
-		return e.actor
+// line reads the next line of standard input, without its line ending.
+func (e *env) line() (string, error) {
+	if e.in == nil {
+		e.in = bufio.NewReader(e.stdin)
 	}
-	if u := os.Getenv("USER"); u != "" {
-		return "os:" + u
+	s, err := e.in.ReadString('\n')
+	if err != nil && s == "" {
+		return "", fmt.Errorf("read standard input: %w", err)
 	}
-	return "cli"
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// actor is who acts in a command that needs a role: the user named by
+// --user, logged in with the PIN on the first line of standard input; with
+// no --user, the set-up actor, which the desk allows only while it has no
+// users yet.
+func (e *env) actor(d *desk.Desk) (desk.Actor, error) {
+	if e.user == "" {
+		return d.SetupActor(e.ctx)
+	}
+	pin, err := e.actorPIN()
+	if err != nil {
+		return desk.Actor{}, err
+	}
+	return d.Login(e.ctx, e.user, pin)
+}
+
+// actorPIN reads --user's PIN from the first line of standard input, once.
+func (e *env) actorPIN() (string, error) {
+	if e.userPIN == nil {
+		pin, err := e.line()
+		if err != nil {
+			return "", pishkhan.WrapError(err, pishkhan.EInvalid, "رمز کاربر از ورودی خوانده نشد.",
+				"give %s's PIN on the first line of standard input", e.user)
+		}
+		e.userPIN = &pin
+	}
+	return *e.userPIN, nil
 }
 
 // emit writes v as JSON with --json, else calls human.

@@ -83,18 +83,38 @@ func snapshot(t *testing.T, dir string) string {
 	return b.String()
 }
 
-// setup makes an initialised desk with a clerk, a technician and the demo catalog.
+// setup makes an initialised desk with the demo catalog, a supervisor
+// (modir), a clerk (ali) and a technician (tech), set up as a technician
+// would: init and catalog before there are users, the first supervisor,
+// then the supervisor, logged in with their PIN, adds the others.
 func setup(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
 	mustPK(t, "--data", dir, "init", "--office", "۱۲۳۴۵", "--office-name", "دفتر آزمایشی", "--desk", "3")
-	mustPK(t, "--data", dir, "users", "add", "--username", "ali", "--name", "علی کاظمی", "--role", "clerk", "--pin", "4826")
-	code, _, errs := pk(t, "7391\n", "--data", dir, "users", "add", "--username", "tech", "--name", "کارشناس", "--role", "technician", "--pin-stdin")
+	mustPK(t, "--data", dir, "catalog", "import", "--demo")
+	mustPK(t, "--data", dir, "users", "add", "--username", "modir", "--name", "مدیر دفتر", "--role", "supervisor", "--pin", testPINs["modir"])
+	as(t, "modir", "--data", dir, "users", "add", "--username", "ali", "--name", "علی کاظمی", "--role", "clerk", "--pin", testPINs["ali"])
+	code, _, errs := pk(t, testPINs["modir"]+"\n"+testPINs["tech"]+"\n", "--data", dir, "--user", "modir",
+		"users", "add", "--username", "tech", "--name", "کارشناس", "--role", "technician", "--pin-stdin")
 	if code != 0 {
 		t.Fatalf("users add --pin-stdin: %d %s", code, errs)
 	}
-	mustPK(t, "--data", dir, "catalog", "import", "--demo")
 	return dir
+}
+
+// testPINs are the PINs of setup's users.
+var testPINs = map[string]string{"modir": "1357", "ali": "4826", "tech": "7391"}
+
+// as runs a command as one of setup's users (--user, the PIN on standard
+// input) and fails the test if it fails.
+func as(t *testing.T, user string, args ...string) string {
+	t.Helper()
+	args = append([]string{"--user", user}, args...)
+	code, out, errs := pk(t, testPINs[user]+"\n", args...)
+	if code != 0 {
+		t.Fatalf("pishkhan %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
 }
 
 func TestHappyPath(t *testing.T) {
@@ -136,7 +156,7 @@ func TestHappyPath(t *testing.T) {
 	if out := mustPK(t, "--data", dir, "lookup", string(nc)); !strings.Contains(out, code[:5]) {
 		t.Fatalf("lookup by national code:\n%s", out)
 	}
-	if out := mustPK(t, "--data", dir, "audit", "verify"); !strings.Contains(out, "audit trail OK: 5 entries") {
+	if out := mustPK(t, "--data", dir, "audit", "verify"); !strings.Contains(out, "audit trail OK: 6 entries") {
 		t.Fatalf("audit verify: %s", out)
 	}
 }
@@ -251,7 +271,7 @@ func TestBadInputOnDeskWritesNothing(t *testing.T) {
 	}
 	before := snapshot(t, dir) // no case may change it, so one snapshot serves all
 	for _, c := range cases {
-		code, _, errs := pk(t, "", append([]string{"--data", dir}, c.args...)...)
+		code, _, errs := pk(t, testPINs["modir"]+"\n", append([]string{"--data", dir, "--user", "modir"}, c.args...)...)
 		if code != c.exit {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", c.args, code, c.exit, errs)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -48,7 +47,11 @@ func cmdInit(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	cfg, err := d.Init(e.ctx, in, e.who())
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	cfg, err := d.Init(e.ctx, in, by)
 	if err != nil {
 		return err
 	}
@@ -69,7 +72,7 @@ func cmdUsers(e *env, args []string) error {
 		fullName := fs.String("name", "", "full name (required)")
 		role := fs.String("role", "", "clerk, supervisor or technician (required)")
 		pin := fs.String("pin", "", "PIN, 4–12 digits (or use --pin-stdin)")
-		pinStdin := fs.Bool("pin-stdin", false, "read the PIN from the first line of standard input")
+		pinStdin := fs.Bool("pin-stdin", false, "read the PIN from standard input (the line after --user's PIN)")
 		pos, err := parse(fs, args[1:])
 		if err != nil {
 			return err
@@ -79,8 +82,14 @@ func cmdUsers(e *env, args []string) error {
 		}
 		p := *pin
 		if *pinStdin {
-			line, err := bufio.NewReader(e.stdin).ReadString('\n')
-			if err != nil && line == "" {
+			// With --user, their PIN comes first and the new user's next.
+			if e.user != "" {
+				if _, err := e.actorPIN(); err != nil {
+					return err
+				}
+			}
+			line, err := e.line()
+			if err != nil {
 				return pishkhan.FieldError("pin", "رمز از ورودی خوانده نشد.", "could not read the PIN from standard input")
 			}
 			p = strings.TrimSpace(line)
@@ -100,7 +109,11 @@ func cmdUsers(e *env, args []string) error {
 			return err
 		}
 		defer d.Close()
-		u, err := d.AddUser(e.ctx, desk.AddUserInput{Username: *username, FullName: *fullName, Role: *role, PIN: p}, e.who())
+		by, err := e.actor(d)
+		if err != nil {
+			return err
+		}
+		u, err := d.AddUser(e.ctx, desk.AddUserInput{Username: *username, FullName: *fullName, Role: *role, PIN: p}, by)
 		if err != nil {
 			return err
 		}
@@ -175,7 +188,11 @@ func cmdCatalog(e *env, args []string) error {
 			return err
 		}
 		defer d.Close()
-		c, err := d.ImportCatalog(e.ctx, cat, e.who())
+		by, err := e.actor(d)
+		if err != nil {
+			return err
+		}
+		c, err := d.ImportCatalog(e.ctx, cat, by)
 		if err != nil {
 			return err
 		}
@@ -533,7 +550,11 @@ func cmdPurge(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	n, err := d.PurgePersonalData(e.ctx, time.Duration(*days)*24*time.Hour, e.who())
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	n, err := d.PurgePersonalData(e.ctx, time.Duration(*days)*24*time.Hour, by)
 	if err != nil {
 		return err
 	}

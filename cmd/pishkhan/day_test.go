@@ -15,7 +15,6 @@ import (
 // closed day refusing intake, and the reopening.
 func TestDayCommands(t *testing.T) {
 	dir := setup(t)
-	mustPK(t, "--data", dir, "users", "add", "--username", "modir", "--name", "مدیر", "--role", "supervisor", "--pin", "5813")
 	intake := []string{"--data", dir, "intake", "--clerk", "ali", "--national-code", "0012345679", "--first-name", "زهرا", "--last-name", "احمدی",
 		"--sub-service", "ss-0012", "--field", "owner_national_code=0012345679", "--field", "mobile=09121234567", "--field", "plate=12ب345-67",
 		"--pay", "cash"}
@@ -35,19 +34,19 @@ func TestDayCommands(t *testing.T) {
 	if code, _, errs := pk(t, "4826\n", "--data", dir, "day", "close", "--supervisor", "ali", "--cash", cash, "--card", "0"); code != 7 || !strings.Contains(errs, "only a supervisor") {
 		t.Errorf("a clerk closing: %d %s", code, errs)
 	}
-	if code, _, errs := pk(t, "5813\n", "--data", dir, "day", "close", "--supervisor", "modir", "--cash", "0", "--card", "0"); code != 3 || !strings.Contains(errs, "reason") {
+	if code, _, errs := pk(t, testPINs["modir"]+"\n", "--data", dir, "day", "close", "--supervisor", "modir", "--cash", "0", "--card", "0"); code != 3 || !strings.Contains(errs, "reason") {
 		t.Errorf("a difference without a reason: %d %s", code, errs)
 	}
 	if snapshot(t, dir) != before {
 		t.Error("a refused close wrote something")
 	}
-	if code, out, errs := pk(t, "5813\n", "--data", dir, "day", "close", "--supervisor", "modir", "--cash", cash, "--card", "0"); code != 0 || !strings.Contains(out, "closed by modir") {
+	if code, out, errs := pk(t, testPINs["modir"]+"\n", "--data", dir, "day", "close", "--supervisor", "modir", "--cash", cash, "--card", "0"); code != 0 || !strings.Contains(out, "closed by modir") {
 		t.Fatalf("close: %d %s %s", code, out, errs)
 	}
 	if code, _, errs := pk(t, "", intake...); code == 0 || !strings.Contains(errs, "closed") {
 		t.Errorf("intake on a closed day: %d %s", code, errs)
 	}
-	if code, out, errs := pk(t, "5813\n", "--data", dir, "day", "reopen", "--supervisor", "modir", "--reason", "رسید جا مانده"); code != 0 || !strings.Contains(out, "reopened") {
+	if code, out, errs := pk(t, testPINs["modir"]+"\n", "--data", dir, "day", "reopen", "--supervisor", "modir", "--reason", "رسید جا مانده"); code != 0 || !strings.Contains(out, "reopened") {
 		t.Fatalf("reopen: %d %s %s", code, out, errs)
 	}
 	if code, _, errs := pk(t, "", intake...); code != 0 {

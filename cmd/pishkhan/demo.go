@@ -119,28 +119,24 @@ func cmdDemo(e *env, args []string) error {
 	d.PINCost = pishkhan.DefaultArgon2id
 	ctx := e.ctx
 
-	step("1. initialise the desk")
-	cfg, err := d.Init(ctx, desk.InitInput{OfficeCode: "۱۲۳۴۵", OfficeName: "دفتر پیشخوان خدمات دولت شماره ۱۲۳۴۵ (نمایشی)", DeskNumber: "1"}, "demo")
+	step("1. set up the desk as its first run does (office and desk, the demo catalog, the first supervisor)")
+	actors, err := setUpDemoDesk(ctx, d, demoDeskInput, func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) })
+	if err != nil {
+		return err
+	}
+	cfg, err := d.Config(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "office %05d «%s», desk %02d\n", cfg.OfficeCode, cfg.OfficeName, cfg.DeskNumber)
 
-	step("2. users")
+	step("2. users: the supervisor logs in with their PIN and adds a clerk and a technician")
 	for _, u := range demoUsers {
-		if _, err := d.User(ctx, u.Username); err == nil {
-			fmt.Fprintf(w, "%s already exists\n", u.Username)
-			continue
-		}
-		if _, err := d.AddUser(ctx, u, "demo"); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "added %s (%s)\n", u.Username, u.Role)
+		fmt.Fprintf(w, "%s (%s)\n", u.Username, u.Role)
 	}
 
-	step("3. install the demo catalog")
-	cat := democatalog.Version1()
-	counts, err := d.ImportCatalog(ctx, cat, "demo")
+	step("3. the demo catalog")
+	counts, err := d.Store.CatalogCounts(ctx)
 	if err != nil {
 		return err
 	}
@@ -177,6 +173,7 @@ func cmdDemo(e *env, args []string) error {
 	step("6. walk-ins: file requests (the first from the card just read)")
 	licenceSub := ""
 	licence := map[string]bool{}
+	cat := democatalog.Version1()
 	for _, s := range cat.Services {
 		if s.Licence {
 			licence[s.ID] = true
@@ -249,7 +246,7 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(w, "exchange simulator at %s; it issued the one-time code %s for office %05d desk %02d\n", url, code, cfg.OfficeCode, cfg.DeskNumber)
-	st, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, "demo")
+	st, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, actors.tech)
 	if err != nil {
 		return err
 	}
@@ -314,6 +311,46 @@ var demoUsers = []desk.AddUserInput{
 	{Username: "modir", FullName: "مدیر دفتر نمایشی", Role: "supervisor", PIN: "۲۴۶۸۱۳"},
 	{Username: "operator1", FullName: "اپراتور یک", Role: "clerk", PIN: "135790"},
 	{Username: "fanni", FullName: "کارشناس فنی نمایشی", Role: "technician", PIN: "975310"},
+}
+
+// demoDeskInput is the demo desk's office and desk.
+var demoDeskInput = desk.InitInput{OfficeCode: "۱۲۳۴۵", OfficeName: "دفتر پیشخوان خدمات دولت شماره ۱۲۳۴۵ (نمایشی)", DeskNumber: "1"}
+
+// demoActors are the demo desk's supervisor and technician, logged in.
+type demoActors struct{ boss, tech desk.Actor }
+
+// setUpDemoDesk sets a demo desk up as its first run does (office and desk,
+// the demo catalog, the supervisor modir), then modir adds the other demo
+// users; it returns modir and the technician logged in with their PINs. A
+// desk set up before is only logged into (a missing demo user is added).
+func setUpDemoDesk(ctx context.Context, d *desk.Desk, in desk.InitInput, say func(format string, args ...any)) (demoActors, error) {
+	var a demoActors
+	has, err := d.Store.HasUsers(ctx)
+	if err != nil {
+		return a, err
+	}
+	sup := demoUsers[0]
+	if has {
+		a.boss, err = d.Login(ctx, sup.Username, sup.PIN)
+	} else {
+		a.boss, err = d.FirstRun(ctx, desk.FirstRunInput{Desk: in, Supervisor: sup, Catalog: democatalog.Version1()})
+		say("first run: office, catalog and supervisor %s", sup.Username)
+	}
+	if err != nil {
+		return a, err
+	}
+	for _, u := range demoUsers[1:] {
+		if _, err := d.User(ctx, u.Username); err == nil {
+			continue
+		}
+		if _, err := d.AddUser(ctx, u, a.boss); err != nil {
+			return a, err
+		}
+		say("%s added %s (%s)", sup.Username, u.Username, u.Role)
+	}
+	tech := demoUsers[2]
+	a.tech, err = d.Login(ctx, tech.Username, tech.PIN)
+	return a, err
 }
 
 // demoSimDB is the demo exchange simulator's database file in the demo folder.

@@ -150,7 +150,12 @@ func (dv *demoDevices) printReceipts(ctx context.Context, w io.Writer, first str
 			}
 		}
 	}
-	job, err := d.Reprint(ctx, first, "operator1")
+	clerk := demoUsers[1]
+	op, err := d.Login(ctx, clerk.Username, clerk.PIN)
+	if err != nil {
+		return err
+	}
+	job, err := d.Reprint(ctx, first, op)
 	if err != nil {
 		return err
 	}

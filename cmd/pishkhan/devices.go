@@ -470,7 +470,11 @@ func cmdDevicesConfigure(e *env, args []string) error {
 	}
 	defer d.Close()
 	c := store.DeviceSettings{Kind: kind, Port: l.port, Baud: l.baud, DataBits: l.dataBits, Parity: l.parity, StopBits: l.stopBits, Profile: *prof}
-	if err := d.ConfigureDevice(e.ctx, c, e.who()); err != nil {
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	if err := d.ConfigureDevice(e.ctx, c, by); err != nil {
 		return err
 	}
 	return cmdDevicesConfig(e, nil)

@@ -59,7 +59,7 @@ func TestDoctor(t *testing.T) {
 func TestBackupRestoreCommands(t *testing.T) {
 	dir := setup(t)
 	bak := filepath.Join(t.TempDir(), "b.db")
-	mustPK(t, "--data", dir, "backup", "--out", bak)
+	as(t, "tech", "--data", dir, "backup", "--out", bak)
 	if code, _, errs := pk(t, "", "--data", dir, "intake", "--clerk", "ali", "--national-code", "0012345679", "--first-name", "زهرا",
 		"--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code=0012345679", "--field", "mobile=09121234567",
 		"--field", "plate=12ب345-67", "--pay", "cash"); code != 0 {
@@ -68,13 +68,13 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if out := mustPK(t, "--data", dir, "list", "--today"); !strings.Contains(out, "زهرا") {
 		t.Fatalf("list before restore:\n%s", out)
 	}
-	mustPK(t, "--data", dir, "restore", bak)
+	as(t, "tech", "--data", dir, "restore", bak)
 	if out := mustPK(t, "--data", dir, "list", "--today"); strings.Contains(out, "زهرا") {
 		t.Errorf("the request filed after the backup survived the restore:\n%s", out)
 	}
 	junk := filepath.Join(t.TempDir(), "junk.db")
 	os.WriteFile(junk, []byte("not a database at all, just text"), 0o600)
-	if code, _, errs := pk(t, "", "--data", dir, "restore", junk); code != 3 || !strings.Contains(errs, "refused") {
+	if code, _, errs := pk(t, testPINs["tech"]+"\n", "--user", "tech", "--data", dir, "restore", junk); code != 3 || !strings.Contains(errs, "refused") {
 		t.Errorf("restore of junk: %d %s", code, errs)
 	}
 }

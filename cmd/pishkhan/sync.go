@@ -35,7 +35,11 @@ func cmdEnrol(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	st, err := d.Enrol(e.ctx, desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}, e.who())
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	st, err := d.Enrol(e.ctx, desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}, by)
 	if err != nil {
 		return err
 	}
@@ -203,7 +207,11 @@ func cmdSyncLimits(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	if err := d.SetOfflineLimits(e.ctx, l, e.who()); err != nil {
+	by, err := e.actor(d)
+	if err != nil {
+		return err
+	}
+	if err := d.SetOfflineLimits(e.ctx, l, by); err != nil {
 		return err
 	}
 	return e.emit(map[string]any{"warn_after": l.WarnAfter.String(), "refuse_after": l.RefuseAfter.String()}, func(w io.Writer) {

@@ -55,7 +55,7 @@ func TestEnrolSyncStatus(t *testing.T) {
 
 	// A wrong one-time code is refused (exit 7) and writes nothing; no key file is left.
 	before := snapshot(t, dir)
-	if c, _, errs := pk(t, "", "--data", dir, "enrol", "--exchange", url, "--code", "00000000"); c != exitUnauthorized {
+	if c, _, errs := pk(t, testPINs["tech"]+"\n", "--user", "tech", "--data", dir, "enrol", "--exchange", url, "--code", "00000000"); c != exitUnauthorized || !strings.Contains(errs, "enrolment refused") {
 		t.Fatalf("enrol with a wrong code: exit %d, %s", c, errs)
 	}
 	if after := snapshot(t, dir); after != before {
@@ -65,7 +65,7 @@ func TestEnrolSyncStatus(t *testing.T) {
 		t.Errorf("a refused enrolment left a key file: %v", err)
 	}
 	// A bad address is a usage-level input error (exit 3).
-	if c, _, _ := pk(t, "", "--data", dir, "enrol", "--exchange", "ftp://x", "--code", "1"); c != exitInvalid {
+	if c, _, _ := pk(t, testPINs["tech"]+"\n", "--user", "tech", "--data", dir, "enrol", "--exchange", "ftp://x", "--code", "1"); c != exitInvalid {
 		t.Errorf("enrol with an ftp address: exit %d", c)
 	}
 
@@ -73,7 +73,7 @@ func TestEnrolSyncStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := mustPK(t, "--data", dir, "enrol", "--exchange", url, "--code", persianDigits(otp))
+	out := as(t, "tech", "--data", dir, "enrol", "--exchange", url, "--code", persianDigits(otp))
 	if !strings.Contains(out, "enrolled with "+url) {
 		t.Fatalf("enrol: %s", out)
 	}
@@ -105,13 +105,13 @@ func TestEnrolSyncStatus(t *testing.T) {
 
 func TestSyncLimits(t *testing.T) {
 	dir := setup(t)
-	out := mustPK(t, "--data", dir, "sync", "limits", "--warn", "2h", "--refuse", "6h")
+	out := as(t, "modir", "--data", dir, "sync", "limits", "--warn", "2h", "--refuse", "6h")
 	if !strings.Contains(out, "warn after 2h0m0s, refuse intake after 6h0m0s") {
 		t.Fatalf("limits: %s", out)
 	}
 	before := snapshot(t, dir)
 	for _, args := range [][]string{{"--warn", "6h", "--refuse", "2h"}, {"--warn", "1s", "--refuse", "2h"}, {"--warn", "2h"}} {
-		c, _, errs := pk(t, "", append([]string{"--data", dir, "--json", "sync", "limits"}, args...)...)
+		c, _, errs := pk(t, testPINs["modir"]+"\n", append([]string{"--user", "modir", "--data", dir, "--json", "sync", "limits"}, args...)...)
 		if c != exitInvalid || !strings.Contains(errs, "message_fa") {
 			t.Errorf("limits %v: exit %d, %s", args, c, errs)
 		}

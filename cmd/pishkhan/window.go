@@ -16,7 +16,6 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/pishkhan/pishkhan"
-	"github.com/pishkhan/pishkhan/democatalog"
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/devices/cardsim"
 	"github.com/pishkhan/pishkhan/devices/printersim"
@@ -164,18 +163,9 @@ func cmdApp(e *env, args []string) error {
 // stops them.
 func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), error) {
 	d.PINCost = pishkhan.DefaultArgon2id
-	if _, err := d.Config(ctx); err != nil {
-		if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان خدمات دولت شماره ۱۲۳۴۵ (نمایشی)", DeskNumber: "1"}, "demo"); err != nil {
-			return nil, err
-		}
-		for _, u := range demoUsers {
-			if _, err := d.AddUser(ctx, u, "demo"); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "demo"); err != nil {
-			return nil, err
-		}
+	actors, err := setUpDemoDesk(ctx, d, demoDeskInput, func(string, ...any) {})
+	if err != nil {
+		return nil, err
 	}
 	sim, url, stopSim, err := startDemoExchange(ctx, dir)
 	if err != nil {
@@ -186,7 +176,7 @@ func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), err
 		cfg, _ := d.Config(ctx)
 		code, err := sim.IssueEnrolCode(ctx, cfg.OfficeCode, cfg.DeskNumber)
 		if err == nil {
-			_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, "demo")
+			_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, actors.tech)
 		}
 		if err != nil {
 			stopSim()
@@ -211,7 +201,7 @@ func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), err
 		{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-raster"},
 		{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2},
 	} {
-		if err := d.ConfigureDevice(ctx, s, "demo"); err != nil {
+		if err := d.ConfigureDevice(ctx, s, actors.tech); err != nil {
 			stop()
 			return nil, err
 		}

@@ -297,16 +297,18 @@ func TestChaos(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.PINCost = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: strconv.Itoa(office), OfficeName: "دفتر آزمون آشوب", DeskNumber: strconv.Itoa(deskNo)}, "tech"); err != nil {
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: strconv.Itoa(office), OfficeName: "دفتر آزمون آشوب", DeskNumber: strconv.Itoa(deskNo)},
+		Supervisor: desk.AddUserInput{Username: "boss", FullName: "مدیر", PIN: "1357"},
+		Catalog:    democatalog.Version1(),
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور", Role: "clerk", PIN: "2468"}, "tech"); err != nil {
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور", Role: "clerk", PIN: "2468"}, boss); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "tech"); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.SetOfflineLimits(ctx, pishkhan.OfflineLimits{WarnAfter: 24 * time.Hour, RefuseAfter: 10 * 365 * 24 * time.Hour}, "tech"); err != nil {
+	if err := d.SetOfflineLimits(ctx, pishkhan.OfflineLimits{WarnAfter: 24 * time.Hour, RefuseAfter: 10 * 365 * 24 * time.Hour}, boss); err != nil {
 		t.Fatal(err)
 	}
 	// The exchange injects 500s and 429s from the start, so enrolment, like
@@ -316,7 +318,7 @@ func TestChaos(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: "http://" + proxy.Addr(), OneTimeCode: code}, "tech")
+		_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: "http://" + proxy.Addr(), OneTimeCode: code}, boss)
 		if err == nil {
 			break
 		}

@@ -40,13 +40,15 @@ var template = sync.OnceValues(func() (string, error) {
 	}
 	defer d.Close()
 	d.PINCost = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان آزمایشی", DeskNumber: "3"}, "tech"); err != nil {
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان آزمایشی", DeskNumber: "3"},
+		Supervisor: desk.AddUserInput{Username: "boss", FullName: "مدیر آزمایشی", PIN: "1357"},
+		Catalog:    democatalog.Version1(),
+	})
+	if err != nil {
 		return "", err
 	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور آزمایشی", Role: "clerk", PIN: "2468"}, "tech"); err != nil {
-		return "", err
-	}
-	if _, err := d.ImportCatalog(ctx, democatalog.Version1(), "tech"); err != nil {
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "clerk1", FullName: "اپراتور آزمایشی", Role: "clerk", PIN: "2468"}, boss); err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, desk.DBFile), d.Close()
@@ -168,7 +170,11 @@ func (r *rig) enrol() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	if _, err := r.d.Enrol(ctx, desk.EnrolInput{ExchangeURL: r.srv.URL, OneTimeCode: code}, "tech"); err != nil {
+	boss, err := r.d.Login(ctx, "boss", "1357")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.d.Enrol(ctx, desk.EnrolInput{ExchangeURL: r.srv.URL, OneTimeCode: code}, boss); err != nil {
 		r.t.Fatalf("enrol: %v", err)
 	}
 }
