@@ -539,6 +539,27 @@ func TestSupervisorClosesDay(t *testing.T) {
 	if b, err := os.ReadFile(c.pdfPath); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Errorf("the day's PDF at %q: %v", c.pdfPath, err)
 	}
+	// A period: its own file; a bad date or a period for a reprint is refused in words.
+	dayPDF := c.pdfPath
+	c.from.SetText(a.d.Today().AddDays(-6).Persian())
+	c.writePDF()
+	if b, err := os.ReadFile(c.pdfPath); c.pdfPath == dayPDF || !strings.Contains(filepath.Base(c.pdfPath), "_") || err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Errorf("the period's PDF at %q (day's %q): %v", c.pdfPath, dayPDF, err)
+	}
+	c.doReprint()
+	if !strings.Contains(shown(c.message), "یکی کنید") {
+		t.Errorf("a reprint of a period: %q", shown(c.message))
+	}
+	c.from.SetText("۱۴۰۵/۱۳/۰۱")
+	c.writePDF()
+	if !strings.Contains(shown(c.message), "درست نیست؛ مانند") {
+		t.Errorf("a bad from date: %q", shown(c.message))
+	}
+	c.from.SetText(a.d.Today().Persian())
+	c.writePDF()
+	if c.pdfPath != dayPDF || !strings.Contains(shown(c.message), "گزارش نوشته شد") {
+		t.Errorf("the day's PDF again: %q, %q", c.pdfPath, shown(c.message))
+	}
 	a.show(c.content)
 	capture(t, a, "day-close")
 	jobs, err := prn.WaitJobs(ctx, 1)

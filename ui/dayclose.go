@@ -34,25 +34,31 @@ type dayClose struct {
 	message      *widget.Label
 	close        *widget.Button
 	reopenReason *rtl.Entry
-	pdfPath      string // the last report written
+	from, to     *rtl.Entry // the reports' period, Jalali dates in any digits
+	pdfPath      string     // the last report written
 }
 
 func newDayClose(a *App) *dayClose {
 	c := &dayClose{a: a, summary: rtl.Label(""), cash: rtl.NewDigitEntry(), card: rtl.NewDigitEntry(), reason: rtl.NewEntry(),
-		pin: widget.NewPasswordEntry(), message: rtl.Label(""), reopenReason: rtl.NewEntry()}
+		pin: widget.NewPasswordEntry(), message: rtl.Label(""), reopenReason: rtl.NewEntry(), from: rtl.NewEntry(), to: rtl.NewEntry()}
+	today := a.d.Today()
+	c.from.SetText(today.Persian())
+	c.to.SetText(today.Persian())
 	c.message.Importance = widget.DangerImportance
 	c.close = rtl.Button("بستن روز", c.doClose)
 	c.close.Importance = widget.HighImportance
 	reopen := rtl.Button("بازکردن روز", c.doReopen)
 	reprint := rtl.Button("چاپ دوباره گزارش روز", c.doReprint)
 	refresh := rtl.Button("بازخوانی", c.reload)
-	pdf := rtl.Button("گزارش PDF روز", c.writePDF)
+	pdf := rtl.Button("گزارش PDF", c.writePDF)
 	c.content = container.NewVScroll(container.NewVBox(
-		heading("بستن روز کاری"), c.summary, rtl.Row(refresh, pdf),
+		heading("بستن روز کاری"), c.summary, rtl.Row(refresh),
 		form(field("نقد شمرده‌شده (ریال)", c.cash), field("تسویه کارتخوان (ریال)", c.card), field("دلیل اختلاف", c.reason),
 			field("رمز مدیر (PIN)", c.pin)),
 		rtl.Row(c.close), c.message,
-		heading("بازکردن روز بسته‌شده"), form(field("دلیل بازکردن", c.reopenReason)), rtl.Row(reopen, reprint),
+		heading("بازکردن روز بسته‌شده"), form(field("دلیل بازکردن", c.reopenReason)), rtl.Row(reopen),
+		heading("گزارش‌ها"), form(field("از تاریخ", c.from), field("تا تاریخ", c.to)), rtl.Row(pdf, reprint),
+		rtl.Label("یک روز: «از» و «تا» یکی باشند. چاپ دوباره رسید روز (Z) برای روزی است که بسته شده است."),
 	))
 	c.reload()
 	return c
@@ -120,9 +126,30 @@ func (c *dayClose) doReopen() {
 	c.reload()
 }
 
+// period reads the reports' period from the two date fields.
+func (c *dayClose) period() (from, to persian.Date, err error) {
+	if from, err = persian.ParseDate(c.from.Text()); err != nil {
+		return from, to, pishkhan.WrapError(err, pishkhan.EInvalid, "تاریخ «از» درست نیست؛ مانند ۱۴۰۵/۰۹/۰۱ بنویسید.", "from date")
+	}
+	if to, err = persian.ParseDate(c.to.Text()); err != nil {
+		return from, to, pishkhan.WrapError(err, pishkhan.EInvalid, "تاریخ «تا» درست نیست؛ مانند ۱۴۰۵/۰۹/۰۱ بنویسید.", "to date")
+	}
+	if to.Before(from) {
+		return from, to, pishkhan.Errorf(pishkhan.EInvalid, "تاریخ «تا» پیش از «از» است.", "to before from")
+	}
+	return from, to, nil
+}
+
 func (c *dayClose) doReprint() {
-	var err error
-	c.a.background(func() { _, err = c.a.d.ReprintDay(c.a.ctx, c.a.d.Today(), c.a.Actor()) }, func() {
+	day, to, err := c.period()
+	if err == nil && day != to {
+		err = pishkhan.Errorf(pishkhan.EInvalid, "برای چاپ دوباره رسید یک روز، «از» و «تا» را یکی کنید.", "reprint needs one day")
+	}
+	if err != nil {
+		rtl.SetLabel(c.message, persianOr(err, "تاریخ درست نیست."))
+		return
+	}
+	c.a.background(func() { _, err = c.a.d.ReprintDay(c.a.ctx, day, c.a.Actor()) }, func() {
 		if err != nil {
 			rtl.SetLabel(c.message, persianOr(err, "گزارش روز چاپ نشد."))
 			return
@@ -142,15 +169,23 @@ func difference(r pishkhan.Rials) string {
 	return "بدون اختلاف"
 }
 
-// writePDF writes the day's report as a PDF in the data folder and says where.
+// writePDF writes the report of the period (one day when from and to are
+// the same) as a PDF in the data folder and says where.
 func (c *dayClose) writePDF() {
-	day := c.a.d.Today()
+	from, to, err := c.period()
+	if err != nil {
+		rtl.SetLabel(c.message, persianOr(err, "تاریخ درست نیست."))
+		return
+	}
 	dir := filepath.Join(c.a.d.DataDir(), "reports")
-	path := filepath.Join(dir, strings.ReplaceAll(day.String(), "/", "-")+".pdf")
-	var err error
+	name := strings.ReplaceAll(from.String(), "/", "-")
+	if to != from {
+		name += "_" + strings.ReplaceAll(to.String(), "/", "-")
+	}
+	path := filepath.Join(dir, name+".pdf")
 	c.a.background(func() {
 		var b bytes.Buffer
-		if err = c.a.d.ReportPDF(c.a.ctx, &b, day, day); err != nil {
+		if err = c.a.d.ReportPDF(c.a.ctx, &b, from, to); err != nil {
 			return
 		}
 		if err = os.MkdirAll(dir, 0o700); err != nil {
@@ -166,6 +201,6 @@ func (c *dayClose) writePDF() {
 			return
 		}
 		c.pdfPath = path
-		rtl.SetLabel(c.message, "گزارش روز نوشته شد: "+rtl.LTR(path))
+		rtl.SetLabel(c.message, "گزارش نوشته شد: "+rtl.LTR(path))
 	})
 }
