@@ -16,6 +16,7 @@ const (
 	ELimit        = "limit"           // a configured limit (offline age, retention) forbids it
 	ELocked       = "locked"          // the day is closed or the object is locked
 	EInternal     = "internal"        // a bug or an environmental failure (disk, database)
+	EDiskFull     = "disk_full"       // the disk holding the data is full: free space, then try again
 	EUnavailable  = "unavailable"     // a peer or device is not reachable right now
 	ENotInit      = "not_initialised" // the desk has not been initialised
 )

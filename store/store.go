@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -345,7 +346,8 @@ func classify(err error) error {
 	return storageError(err) // disk full and every other failure
 }
 
-// storageError wraps an environmental failure of the database.
+// storageError wraps an environmental failure of the database: EDiskFull
+// when the disk is full (see isDiskFull), EInternal otherwise.
 func storageError(err error) error {
 	if err == nil {
 		return nil
@@ -354,11 +356,35 @@ func storageError(err error) error {
 	if errors.As(err, &pe) {
 		return err
 	}
-	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
-		return pishkhan.WrapError(err, pishkhan.EInternal, "دیسک پر است؛ هیچ چیزی ذخیره نشد. فضای دیسک را آزاد کنید.", "disk full: nothing was saved")
+	if isDiskFull(err) {
+		return pishkhan.WrapError(err, pishkhan.EDiskFull, "دیسک پر است؛ هیچ چیزی ذخیره نشد. فضای دیسک را آزاد کنید و دوباره تلاش کنید.",
+			"disk full: nothing was saved; free disk space and try again")
 	}
 	return pishkhan.WrapError(err, pishkhan.EInternal, "خواندن یا نوشتن پایگاه داده ممکن نشد.", "database")
+}
+
+// isDiskFull reports whether err says the disk holding the data (or the
+// user's quota on it) is full. SQLite answers SQLITE_FULL when a write to
+// the database or its WAL runs out of space (and when max_page_count is
+// reached), but other writes that hit ENOSPC come back as SQLITE_IOERR or
+// SQLITE_CANTOPEN with the errno alongside (growing the -shm index, for
+// one); file errors outside SQLite carry the errno in their chain.
+func isDiskFull(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		if se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT {
+			return true
+		}
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	for _, e := range osDiskFull {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func boolInt(b bool) int {

@@ -32,6 +32,7 @@ const (
 	exitNotInit      = 6
 	exitUnauthorized = 7
 	exitRefused      = 8 // locked day, limits, illegal state
+	exitDiskFull     = 9 // the disk is full: nothing was saved
 )
 
 // exitCode maps an error to the process's exit status.
@@ -53,6 +54,8 @@ func exitCode(err error) int {
 		return exitUnauthorized
 	case pishkhan.ELocked, pishkhan.ELimit, pishkhan.EState:
 		return exitRefused
+	case pishkhan.EDiskFull:
+		return exitDiskFull
 	}
 	return exitError
 }
