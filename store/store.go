@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,8 +90,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	// Citizens' data: the database and its journal files are the owner's only.
-	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+	// Citizens' data: the database and its journal files are the owner's
+	// only. On Windows a mode is only the read-only flag (and setting it on
+	// the mapped -shm file is refused there); the data folder in the user's
+	// own %LocalAppData% keeps other users out.
+	for _, f := range ownerOnlyFiles(path) {
 		if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
 			db.Close()
 			return nil, storageError(fmt.Errorf("make %s owner-only: %w", f, err))
@@ -369,6 +373,14 @@ func storageError(err error) error {
 // reached), but other writes that hit ENOSPC come back as SQLITE_IOERR or
 // SQLITE_CANTOPEN with the errno alongside (growing the -shm index, for
 // one); file errors outside SQLite carry the errno in their chain.
+// ownerOnlyFiles are the files Open makes owner-only (none on Windows).
+func ownerOnlyFiles(path string) []string {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	return []string{path, path + "-wal", path + "-shm"}
+}
+
 func isDiskFull(err error) bool {
 	var se sqlite3.Error
 	if errors.As(err, &se) {

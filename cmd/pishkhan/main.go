@@ -1,10 +1,12 @@
-// Command pishkhan is the Pishkhan counter-desk agent. Until the window
-// arrives it is a headless tool for technicians and scripts; the same binary
-// will open the desktop app.
+// Command pishkhan is the Pishkhan counter-desk agent: `pishkhan app` opens
+// the desktop window, and its other subcommands are for technicians and
+// scripts. Started with no arguments and no terminal (a desktop launcher, a
+// double-click on Windows) it opens the window; in a terminal it prints its
+// usage.
 //
 // Usage:
 //
-//	pishkhan [--data DIR] [--json] COMMAND [flags] [args]
+//	pishkhan [--data DIR] [--json] [--user NAME] COMMAND [flags] [args]
 //
 // Commands:
 //
@@ -39,7 +41,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	args := os.Args[1:]
+	if len(args) == 0 && !isTerminal(os.Stdout) && !isTerminal(os.Stderr) {
+		args = []string{"app"}
+	}
+	code := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
+

@@ -42,6 +42,9 @@ func cmdApp(e *env, args []string) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
+	if err := needDisplay(); err != nil {
+		return err
+	}
 	if e.dataDir == "" && *demo {
 		if e.dataDir, err = demoDataDir(); err != nil {
 			return err
@@ -207,6 +210,20 @@ func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), err
 		}
 	}
 	return stop, nil
+}
+
+// needDisplay refuses to open the window where X11 or Wayland would be
+// needed and neither is there (Fyne would panic).
+func needDisplay() error {
+	switch runtime.GOOS {
+	case "windows", "darwin", "android", "ios", "js":
+		return nil
+	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return pishkhan.Errorf(pishkhan.EUnavailable, "صفحه نمایشی در دسترس نیست؛ برنامه را روی میز کار باز کنید.",
+			"no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty): run it on a desktop, or under xvfb-run")
+	}
+	return nil
 }
 
 // processStart is when the process began running Go code (package

@@ -92,3 +92,18 @@ wait $pid
 		os.WriteFile(filepath.Join(d, "window-xvfb.png"), data, 0o644)
 	}
 }
+
+// TestAppWithoutDisplay: with no display the window is refused in words
+// (Fyne would panic), and nothing is created in the data folder.
+func TestAppWithoutDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	dir := filepath.Join(t.TempDir(), "data")
+	code, _, errs := pk(t, "", "--data", dir, "app")
+	if code != exitError || !strings.Contains(errs, "no display") {
+		t.Fatalf("app without a display: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the data folder was created: %v", err)
+	}
+}
