@@ -8,7 +8,7 @@ VERSION   ?= $(shell awk -F'"' '/^Version/ {print $$2}' FyneApp.toml)
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 30s
 
-.PHONY: run test bench build deps chaos fuzz vet clean windows windows-smoke
+.PHONY: run test bench build deps chaos fuzz vet clean windows windows-smoke package
 
 deps:
 	@bash scripts/deps.sh
@@ -62,6 +62,10 @@ windows:
 ## windows-smoke: run bin/windows/ under wine in a fresh prefix and Xvfb: init, users, catalog, doctor, the window; screenshot to docs/screenshots/windows-wine.png
 windows-smoke: windows
 	bash scripts/windows.sh smoke
+
+## package: bin/pishkhan-VERSION-linux-ARCH.tar.xz via fyne package: binary, .desktop (Exec=pishkhan app), icon, fyne's install Makefile; ~5 min cold, ~30-40 s warm
+package:
+	VERSION="$(VERSION)" bash scripts/package.sh linux
 
 clean:
 	rm -rf $(BIN)

@@ -49,4 +49,3 @@ func main() {
 	stop()
 	os.Exit(code)
 }
-

@@ -20,6 +20,7 @@ import (
 	"github.com/pishkhan/pishkhan/devices/cardsim"
 	"github.com/pishkhan/pishkhan/devices/printersim"
 	"github.com/pishkhan/pishkhan/logring"
+	"github.com/pishkhan/pishkhan/packaging/icon"
 	"github.com/pishkhan/pishkhan/store"
 	"github.com/pishkhan/pishkhan/sync/replicator"
 	"github.com/pishkhan/pishkhan/ui"
@@ -92,7 +93,15 @@ func cmdApp(e *env, args []string) error {
 		go rep.Run(ctx)
 		opts.Replicator = rep
 	}
+	// The X11 window class that desktops match to the .desktop entry's
+	// StartupWMClass (GLFW takes it from RESOURCE_NAME, else the title).
+	if os.Getenv("RESOURCE_NAME") == "" {
+		os.Setenv("RESOURCE_NAME", "Pishkhan")
+	}
 	fa := fyneapp.NewWithID("ir.pishkhan.desk")
+	if fa.Metadata().Icon == nil { // not built by fyne package, which bakes the icon in
+		fa.SetIcon(fyne.NewStaticResource("pishkhan.png", icon.PNG))
+	}
 	a := ui.New(ctx, fa, opts)
 	if *loginAs != "" {
 		user, pin := *loginAs, ""
