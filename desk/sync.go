@@ -75,6 +75,9 @@ func (d *Desk) Enrol(ctx context.Context, in EnrolInput, by Actor) (pishkhan.Syn
 }
 
 func enrolError(err error) error {
+	if se := wrapSetupError(err, "enrolment failed"); se != nil {
+		return se
+	}
 	var he *exchange.HTTPError
 	if errors.As(err, &he) {
 		switch {
@@ -94,6 +97,9 @@ func checkExchangeURL(s string) (string, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return "", pishkhan.FieldError("exchange_url", "نشانی مرکز باید مانند https://exchange.example باشد.", "exchange address %q must be an http(s) URL", s)
 	}
+	if err := checkExchangeScheme(u); err != nil {
+		return "", err
+	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
@@ -101,7 +107,7 @@ func (d *Desk) httpClient() *http.Client {
 	if d.HTTP != nil {
 		return d.HTTP
 	}
-	return &http.Client{Timeout: 30 * time.Second}
+	return d.exchangeHTTPClient() // desk/tls.go
 }
 
 // ExchangeClient is a signed client for the exchange the desk is enrolled
@@ -149,6 +155,7 @@ type SyncReport struct {
 	CatalogVersion pishkhan.CatalogVersion
 	Reachable      bool   // the exchange answered a health probe just now
 	ProbeError     string // why not, when it did not
+	ProbeErr       error  // the same as an error (pishkhan.PersianMessage gives its Persian)
 	ExchangeTime   time.Time
 }
 
@@ -172,7 +179,8 @@ func (d *Desk) SyncStatus(ctx context.Context, probe bool) (SyncReport, error) {
 		defer cancel()
 		h, err := (&exchange.Client{BaseURL: r.State.ExchangeURL, HTTP: d.httpClient()}).Health(pctx)
 		if err != nil {
-			r.ProbeError = err.Error()
+			r.ProbeErr = probeError(err)
+			r.ProbeError = r.ProbeErr.Error()
 		} else {
 			r.Reachable, r.ExchangeTime = true, h.ServerTime
 		}

@@ -117,7 +117,7 @@ func commands() []command {
 		{"audit", "audit verify: check the audit trail's hash chain", cmdAudit},
 		{"purge", "blank personal data of accepted requests past retention", cmdPurge},
 		{"enrol", "enrol the desk with the exchange (technician; one-time code)", cmdEnrol},
-		{"sync", "sync: send the outbox until drained | sync status | sync limits", cmdSync},
+		{"sync", "sync: send the outbox until drained | sync status | sync limits | sync ca set|show|clear (the exchange's CA)", cmdSync},
 		{"day", "day summary | close | reopen (supervisor; PIN on standard input)", cmdDay},
 		{"report", "report day | range: the supervisor's report as a Persian PDF", cmdReport},
 		{"devices", "devices list | status | test-print | read-card | apdu HEX… (technician)", cmdDevices},

@@ -20,6 +20,7 @@ func cmdEnrol(e *env, args []string) error {
 	fs := newFlags(e, "enrol")
 	url := fs.String("exchange", "", "the exchange's address, e.g. https://exchange.example (required)")
 	code := fs.String("code", "", "the one-time code the exchange issued for this office and desk (required)")
+	caFile := fs.String("ca", "", "PEM `file` of the CA certificates of the exchange's certificate, when the system does not trust it; kept only if enrolment succeeds")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -30,6 +31,13 @@ func cmdEnrol(e *env, args []string) error {
 	if *url == "" || *code == "" {
 		return usagef("enrol needs --exchange and --code")
 	}
+	var caPEM []byte
+	if *caFile != "" {
+		// A bad CA file is refused before anything is opened or written.
+		if caPEM, err = readCAFile(*caFile); err != nil {
+			return err
+		}
+	}
 	d, err := e.openDesk()
 	if err != nil {
 		return err
@@ -39,14 +47,166 @@ func cmdEnrol(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := d.Enrol(e.ctx, desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}, by)
+	in := desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}
+	var st pishkhan.SyncState
+	var cas []desk.CACert
+	if caPEM == nil {
+		st, err = d.Enrol(e.ctx, in, by)
+	} else {
+		// The CA is in place for the enrolment and kept only if it succeeds.
+		cas, err = d.WithExchangeCA(e.ctx, caPEM, by, func() error {
+			var err error
+			st, err = d.Enrol(e.ctx, in, by)
+			return err
+		})
+	}
 	if err != nil {
 		return err
 	}
-	return e.emit(map[string]any{"exchange": st.ExchangeURL, "key_id": st.KeyID, "key_file": d.KeyPath(), "enrolled_at": st.EnrolledAt},
-		func(w io.Writer) {
-			fmt.Fprintf(w, "enrolled with %s as key %s; the desk key is in %s (owner-only)\n", st.ExchangeURL, st.KeyID, d.KeyPath())
+	j := map[string]any{"exchange": st.ExchangeURL, "key_id": st.KeyID, "key_file": d.KeyPath(), "enrolled_at": st.EnrolledAt}
+	if cas != nil {
+		j["ca_file"], j["ca"] = d.CAPath(), caJSON(cas)
+	}
+	return e.emit(j, func(w io.Writer) {
+		fmt.Fprintf(w, "enrolled with %s as key %s; the desk key is in %s (owner-only)\n", st.ExchangeURL, st.KeyID, d.KeyPath())
+		if cas != nil {
+			fmt.Fprintf(w, "the exchange's CA is kept in %s and trusted besides the system's roots:\n", d.CAPath())
+			printCAs(w, cas)
+		}
+	})
+}
+
+// readCAFile reads a technician's CA file and checks it (desk.ParseExchangeCA).
+func readCAFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Field: "ca", Err: err,
+			Persian: "پرونده گواهی مرجع (CA) باز نشد؛ نشانی پرونده را بررسی کنید.", Message: "read the CA file"}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, desk.MaxCAFileSize+1))
+	if err != nil {
+		return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Field: "ca", Err: err,
+			Persian: "پرونده گواهی مرجع (CA) خوانده نشد.", Message: "read the CA file"}
+	}
+	if _, err := desk.ParseExchangeCA(data, time.Now()); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+func caJSON(cas []desk.CACert) []map[string]any {
+	out := make([]map[string]any, len(cas))
+	for i, c := range cas {
+		out[i] = map[string]any{"subject": c.Subject, "not_before": c.NotBefore, "not_after": c.NotAfter, "sha256": c.SHA256}
+	}
+	return out
+}
+
+func printCAs(w io.Writer, cas []desk.CACert) {
+	for _, c := range cas {
+		fmt.Fprintf(w, "  %s, valid until %s\n    SHA-256 %s\n", c.Subject, c.NotAfter.UTC().Format(time.DateOnly), c.SHA256)
+	}
+}
+
+// cmdSyncCA manages the CA the desk trusts for the exchange besides the
+// system's roots: sync ca set FILE | show | clear.
+func cmdSyncCA(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("sync ca needs a subcommand: set FILE, show or clear")
+	}
+	fs := newFlags(e, "sync ca "+args[0])
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "set":
+		if len(pos) != 1 {
+			return usagef("sync ca set needs one PEM file of the exchange's CA certificates")
+		}
+		data, err := readCAFile(pos[0])
+		if err != nil {
+			return err
+		}
+		d, err := e.openDesk()
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		by, err := e.actor(d)
+		if err != nil {
+			return err
+		}
+		cas, err := d.SetExchangeCA(e.ctx, data, by)
+		if err != nil {
+			return err
+		}
+		j := map[string]any{"ca_file": d.CAPath(), "ca": caJSON(cas)}
+		// The CA is kept either way (the exchange may be about to move to
+		// it); an enrolled desk says at once whether it fits.
+		check := d.CheckExchangeTLS(e.ctx)
+		if check != nil {
+			j["exchange_error"], j["exchange_error_fa"] = check.Error(), pishkhan.PersianMessage(check)
+		}
+		return e.emit(j, func(w io.Writer) {
+			fmt.Fprintf(w, "exchange CA set: %d certificate(s) in %s, trusted besides the system's roots:\n", len(cas), d.CAPath())
+			printCAs(w, cas)
+			if check != nil {
+				fmt.Fprintf(w, "WARNING: the exchange is still not usable with it: %v\n", check)
+			}
 		})
+	case "show":
+		if err := noArgs(pos); err != nil {
+			return err
+		}
+		d, err := e.openDesk()
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		cas, err := d.ExchangeCA()
+		if err != nil {
+			return err
+		}
+		j := map[string]any{"ca": caJSON(cas)}
+		if cas != nil {
+			j["ca_file"] = d.CAPath()
+		}
+		return e.emit(j, func(w io.Writer) {
+			if cas == nil {
+				fmt.Fprintln(w, "no exchange CA set: the exchange's certificate must be trusted by the system (set one: pishkhan sync ca set FILE)")
+				return
+			}
+			fmt.Fprintf(w, "exchange CA in %s, trusted besides the system's roots:\n", d.CAPath())
+			printCAs(w, cas)
+		})
+	case "clear":
+		if err := noArgs(pos); err != nil {
+			return err
+		}
+		d, err := e.openDesk()
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		by, err := e.actor(d)
+		if err != nil {
+			return err
+		}
+		had, err := d.ClearExchangeCA(e.ctx, by)
+		if err != nil {
+			return err
+		}
+		return e.emit(map[string]any{"removed": had}, func(w io.Writer) {
+			if had {
+				fmt.Fprintln(w, "exchange CA removed: only the system's roots are trusted now")
+			} else {
+				fmt.Fprintln(w, "no exchange CA was set")
+			}
+		})
+	}
+	return usagef("unknown sync ca subcommand %q: set FILE, show or clear", args[0])
 }
 
 func cmdSync(e *env, args []string) error {
@@ -56,6 +216,8 @@ func cmdSync(e *env, args []string) error {
 			return cmdSyncStatus(e, args[1:])
 		case "limits":
 			return cmdSyncLimits(e, args[1:])
+		case "ca":
+			return cmdSyncCA(e, args[1:])
 		}
 	}
 	fs := newFlags(e, "sync")
@@ -87,6 +249,11 @@ func cmdSync(e *env, args []string) error {
 	}
 	rep, err := d.NewReplicator(ctx, replicator.Config{BatchSize: *batch, Log: log, OnStatus: bar.show})
 	if err != nil {
+		return err
+	}
+	// An exchange whose certificate the desk does not trust would be
+	// retried until --timeout; say so now instead.
+	if err := d.CheckExchangeTLS(ctx); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -137,6 +304,15 @@ func cmdSyncStatus(e *env, args []string) error {
 		"refuse_after": r.State.Limits.RefuseAfter.String()}
 	if *probe {
 		j["reachable"] = r.Reachable
+		if r.ProbeErr != nil {
+			j["probe_error"], j["probe_error_fa"] = r.ProbeError, pishkhan.PersianMessage(r.ProbeErr)
+		}
+	}
+	cas, caErr := d.ExchangeCA()
+	if caErr != nil {
+		j["ca_error"] = caErr.Error()
+	} else if cas != nil {
+		j["ca_file"], j["ca"] = d.CAPath(), caJSON(cas)
 	}
 	if !r.Outbox.Oldest.IsZero() {
 		j["oldest_unsent"], j["oldest_age_seconds"] = r.Outbox.Oldest, int64(now.Sub(r.Outbox.Oldest)/time.Second)
@@ -155,6 +331,14 @@ func cmdSyncStatus(e *env, args []string) error {
 				fmt.Fprintf(w, "reachable:     yes (exchange clock %s, ours %s)\n", r.ExchangeTime.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 			} else {
 				fmt.Fprintf(w, "reachable:     no — %s\n", r.ProbeError)
+			}
+		}
+		switch {
+		case caErr != nil:
+			fmt.Fprintf(w, "exchange CA:   %v\n", caErr)
+		case cas != nil:
+			for _, c := range cas {
+				fmt.Fprintf(w, "exchange CA:   %s, valid until %s (besides the system's roots)\n", c.Subject, c.NotAfter.UTC().Format(time.DateOnly))
 			}
 		}
 		fmt.Fprintf(w, "pending:       %d requests unsent", r.Outbox.Pending)
