@@ -34,6 +34,11 @@ import (
 //     the logical start (right edge) and end of the line; Backspace deletes
 //     the logical character before the cursor, Delete the one after it;
 //     Shift with a movement key selects.
+//   - Control with Left or Right moves by a word on screen (in Persian text
+//     Control+Left goes to the next word), Control+Backspace and
+//     Control+Delete delete a word, Control+Home and Control+End go to the
+//     start and end of the text; Control+Z undoes, Control+Shift+Z and
+//     Control+Y redo (see entry_keys.go).
 //   - Where two runs meet, one logical offset has two places on screen. The
 //     caret is drawn next to the character it was put after (by typing,
 //     Backspace, End, a click on that character's trailing half, or an arrow
@@ -41,7 +46,7 @@ import (
 //   - A click or tap puts the cursor at the character boundary nearest to
 //     the pointer; dragging selects.
 //
-// It does not wrap lines, has no undo and no password mode. A single-line
+// It does not wrap lines and has no password mode. A single-line
 // Entry (NewEntry) calls OnSubmitted on Return; a multi-line one
 // (NewMultiLineEntry) takes Return as a line break, and Up and Down move
 // between lines.
@@ -74,6 +79,8 @@ type Entry struct {
 	goalX   float32
 	hasGoal bool          // goalX holds the x of an Up/Down movement sequence
 	scroll  fyne.Position // how far the content is shifted right (X) and up (Y)
+
+	hist entryHistory // undo and redo
 
 	lay    *entryLayout
 	layKey layoutKey
@@ -112,8 +119,10 @@ func NewMultiLineEntry() *Entry {
 func (e *Entry) Text() string { return e.text }
 
 // SetText replaces the text (logical order) and puts the cursor at its
-// logical end. OnChanged is called if the text changed.
+// logical end. OnChanged is called if the text changed. The undo history
+// is cleared.
 func (e *Entry) SetText(s string) {
+	e.hist = entryHistory{}
 	e.cursor, e.anchor, e.after = len(s), len(s), true
 	e.setText(s)
 	e.Refresh()
@@ -197,7 +206,7 @@ func (e *Entry) TypedRune(r rune) {
 	if e.Disabled() || (unicode.IsControl(r) && r != '\t') {
 		return
 	}
-	e.insert(string(r))
+	e.insert(string(r), editTyping)
 }
 
 // KeyDown notes the Shift key, which makes movement keys select.
@@ -248,11 +257,11 @@ func (e *Entry) typedKey(name fyne.KeyName, extend bool) {
 	case fyne.KeyBackspace:
 		if !e.deleteSelection() && e.cursor > 0 {
 			_, n := utf8.DecodeLastRuneInString(e.text[:e.cursor])
-			e.edit(e.cursor-n, e.cursor, "")
+			e.edit(e.cursor-n, e.cursor, "", editBackspace)
 		}
 	case fyne.KeyDelete:
 		if !e.deleteSelection() && e.cursor < len(e.text) {
-			e.edit(e.cursor, nextUnit(e.text, e.cursor), "")
+			e.edit(e.cursor, nextUnit(e.text, e.cursor), "", editDelete)
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !e.MultiLine || (extend && e.OnSubmitted != nil) {
@@ -261,7 +270,7 @@ func (e *Entry) typedKey(name fyne.KeyName, extend bool) {
 			}
 			return
 		}
-		e.insert("\n")
+		e.insert("\n", editOnce)
 	default:
 		return
 	}
@@ -271,8 +280,9 @@ func (e *Entry) typedKey(name fyne.KeyName, extend bool) {
 	e.Refresh()
 }
 
-// TypedShortcut handles copy, cut, paste and select all, and Shift with a
-// movement key when a driver sends that as a shortcut.
+// TypedShortcut handles copy, cut, paste, select all, undo and redo, and
+// the movement and deletion keys with Control (see customShortcut) or
+// Shift when a driver sends those as a shortcut.
 func (e *Entry) TypedShortcut(s fyne.Shortcut) {
 	switch s := s.(type) {
 	case *fyne.ShortcutCopy:
@@ -299,15 +309,19 @@ func (e *Entry) TypedShortcut(s fyne.Shortcut) {
 			}, t)
 		}
 		if t != "" {
-			e.insert(t)
+			e.insert(t, editOnce)
 		}
 	case *fyne.ShortcutSelectAll:
 		e.anchor, e.cursor, e.after = 0, len(e.text), true
 		e.changedCursor()
 		e.Refresh()
+	case *fyne.ShortcutUndo:
+		e.Undo()
+	case *fyne.ShortcutRedo:
+		e.Redo()
 	case *desktop.CustomShortcut:
-		if s.Modifier == fyne.KeyModifierShift && !e.Disabled() {
-			e.typedKey(s.KeyName, true)
+		if !e.Disabled() {
+			e.customShortcut(s)
 		}
 	}
 }
@@ -410,6 +424,7 @@ func (e *Entry) selRange() (int, int) {
 // moveTo moves the cursor to byte offset p, its caret belonging to the
 // character before p if after is set; extend keeps the selection anchor.
 func (e *Entry) moveTo(p int, after, extend bool) {
+	e.hist.endGroup()
 	e.cursor, e.after = p, after
 	if !extend {
 		e.anchor = p
@@ -434,17 +449,20 @@ func (e *Entry) setText(s string) {
 	}
 }
 
-// edit replaces text[a:b] with s, leaving the cursor after it.
-func (e *Entry) edit(a, b int, s string) {
+// edit replaces text[a:b] with s, leaving the cursor after it. kind
+// says how it goes into the undo history (see remember).
+func (e *Entry) edit(a, b int, s string, kind editKind) {
+	e.remember(kind)
 	e.cursor, e.anchor, e.after = a+len(s), a+len(s), true
+	e.hist.groupAt = e.cursor
 	e.setText(e.text[:a] + s + e.text[b:])
 	e.changedCursor()
 }
 
 // insert puts s at the cursor in place of the selection.
-func (e *Entry) insert(s string) {
+func (e *Entry) insert(s string, kind editKind) {
 	a, b := e.selRange()
-	e.edit(a, b, s)
+	e.edit(a, b, s, kind)
 	e.hasGoal = false
 	e.Refresh()
 }
@@ -455,7 +473,7 @@ func (e *Entry) deleteSelection() bool {
 	if a == b {
 		return false
 	}
-	e.edit(a, b, "")
+	e.edit(a, b, "", editOnce)
 	return true
 }
 
@@ -696,6 +714,7 @@ func (e *Entry) scrollToCaret() {
 type entryUnit struct {
 	a, b   int // byte range in the entry's text
 	rtl    bool
+	word   bool // a letter or digit (isWordRune), with its marks
 	x0, x1 float32
 }
 
@@ -860,7 +879,7 @@ func runUnits(face *font.Face, size float32, s string, r Run) ([]entryUnit, floa
 	for i, c := range rs {
 		n := utf8.RuneLen(c)
 		if i == 0 || !isMark(c) {
-			us = append(us, entryUnit{a: off, b: off + n, rtl: r.RTL, x0: -1, x1: -1})
+			us = append(us, entryUnit{a: off, b: off + n, rtl: r.RTL, word: isWordRune(c), x0: -1, x1: -1})
 		} else {
 			us[len(us)-1].b = off + n
 		}
