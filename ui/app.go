@@ -267,7 +267,9 @@ func (a *App) showError(err error) {
 	if msg == "" {
 		msg = "خطایی رخ داد؛ جزئیات در گزارش برنامه ثبت شد."
 	}
-	d := dialog.NewCustom(rtl.Text("خطا"), rtl.Text("بستن"), rtl.Label(msg), a.win)
+	p := rtl.NewParagraph(msg)
+	p.MinWidth = 360 // else the dialog shrinks to a word a line
+	d := dialog.NewCustom(rtl.Text("خطا"), rtl.Text("بستن"), p, a.win)
 	d.Show()
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/png"
 	"log/slog"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/pishkhan/pishkhan/logring"
 	"github.com/pishkhan/pishkhan/persian"
 	"github.com/pishkhan/pishkhan/store"
+	"github.com/pishkhan/pishkhan/ui/rtl"
 )
 
 var cheapPIN = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
@@ -132,14 +134,23 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 // shown is what a label says, without the invisible direction marks the
 // right-to-left layer adds (a word's presence does not depend on them).
-func shown(l *widget.Label) string {
+func shown(o fyne.CanvasObject) string {
+	var text string
+	switch w := o.(type) {
+	case *widget.Label:
+		text = w.Text
+	case *rtl.Paragraph:
+		text = w.Text()
+	default:
+		panic(fmt.Sprintf("shown: %T", o))
+	}
 	return strings.Map(func(r rune) rune {
 		switch r {
 		case '\u200e', '\u200f', '\u061c', '\u2066', '\u2067', '\u2068', '\u2069':
 			return -1
 		}
 		return r
-	}, l.Text)
+	}, text)
 }
 
 // capture saves the window as a PNG in docs/screenshots when

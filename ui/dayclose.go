@@ -27,11 +27,11 @@ type dayClose struct {
 	a       *App
 	content fyne.CanvasObject
 
-	summary      *widget.Label
+	summary      *rtl.Paragraph
 	cash, card   *rtl.DigitEntry
 	reason       *rtl.Entry
 	pin          *widget.Entry
-	message      *widget.Label
+	message      *rtl.Paragraph
 	close        *widget.Button
 	reopenReason *rtl.Entry
 	from, to     *rtl.Entry // the reports' period, Jalali dates in any digits
@@ -39,8 +39,8 @@ type dayClose struct {
 }
 
 func newDayClose(a *App) *dayClose {
-	c := &dayClose{a: a, summary: rtl.Label(""), cash: rtl.NewDigitEntry(), card: rtl.NewDigitEntry(), reason: rtl.NewEntry(),
-		pin: widget.NewPasswordEntry(), message: rtl.Label(""), reopenReason: rtl.NewEntry(), from: rtl.NewEntry(), to: rtl.NewEntry()}
+	c := &dayClose{a: a, summary: rtl.NewParagraph(""), cash: rtl.NewDigitEntry(), card: rtl.NewDigitEntry(), reason: rtl.NewEntry(),
+		pin: widget.NewPasswordEntry(), message: rtl.NewParagraph(""), reopenReason: rtl.NewEntry(), from: rtl.NewEntry(), to: rtl.NewEntry()}
 	today := a.d.Today()
 	c.from.SetText(today.Persian())
 	c.to.SetText(today.Persian())
@@ -58,7 +58,7 @@ func newDayClose(a *App) *dayClose {
 		rtl.Row(c.close), c.message,
 		heading("بازکردن روز بسته‌شده"), form(field("دلیل بازکردن", c.reopenReason)), rtl.Row(reopen),
 		heading("گزارش‌ها"), form(field("از تاریخ", c.from), field("تا تاریخ", c.to)), rtl.Row(pdf, reprint),
-		rtl.Label("یک روز: «از» و «تا» یکی باشند. چاپ دوباره رسید روز (Z) برای روزی است که بسته شده است."),
+		rtl.NewParagraph("یک روز: «از» و «تا» یکی باشند. چاپ دوباره رسید روز (Z) برای روزی است که بسته شده است."),
 	))
 	c.reload()
 	return c
@@ -68,10 +68,10 @@ func newDayClose(a *App) *dayClose {
 func (c *dayClose) reload() {
 	s, err := c.a.d.DaySummary(c.a.ctx, c.a.d.Today())
 	if err != nil {
-		rtl.SetLabel(c.message, persianOr(err, "خلاصه روز خوانده نشد."))
+		c.message.SetText(persianOr(err, "خلاصه روز خوانده نشد."))
 		return
 	}
-	rtl.SetLabel(c.summary, summaryText(s))
+	c.summary.SetText(summaryText(s))
 }
 
 // summaryText is a day's summary in Persian, one fact a line.
@@ -107,10 +107,10 @@ func (c *dayClose) doClose() {
 		Reason: c.reason.Text(), Supervisor: c.who(), PIN: c.pin.Text})
 	c.pin.SetText("")
 	if err != nil {
-		rtl.SetLabel(c.message, persianOr(err, "روز بسته نشد."))
+		c.message.SetText(persianOr(err, "روز بسته نشد."))
 		return
 	}
-	rtl.SetLabel(c.message, fmt.Sprintf("روز بسته شد؛ نقد: %s؛ کارت: %s.", difference(dc.Difference()), difference(dc.CardDifference())))
+	c.message.SetText(fmt.Sprintf("روز بسته شد؛ نقد: %s؛ کارت: %s.", difference(dc.Difference()), difference(dc.CardDifference())))
 	c.reload()
 	c.a.background(func() { c.a.d.PrintPending(c.a.ctx) }, func() {})
 }
@@ -119,10 +119,10 @@ func (c *dayClose) doReopen() {
 	err := c.a.d.ReopenDay(c.a.ctx, c.a.d.Today(), c.reopenReason.Text(), c.who(), c.pin.Text)
 	c.pin.SetText("")
 	if err != nil {
-		rtl.SetLabel(c.message, persianOr(err, "روز باز نشد."))
+		c.message.SetText(persianOr(err, "روز باز نشد."))
 		return
 	}
-	rtl.SetLabel(c.message, "روز دوباره باز شد.")
+	c.message.SetText("روز دوباره باز شد.")
 	c.reload()
 }
 
@@ -146,15 +146,15 @@ func (c *dayClose) doReprint() {
 		err = pishkhan.Errorf(pishkhan.EInvalid, "برای چاپ دوباره رسید یک روز، «از» و «تا» را یکی کنید.", "reprint needs one day")
 	}
 	if err != nil {
-		rtl.SetLabel(c.message, persianOr(err, "تاریخ درست نیست."))
+		c.message.SetText(persianOr(err, "تاریخ درست نیست."))
 		return
 	}
 	c.a.background(func() { _, err = c.a.d.ReprintDay(c.a.ctx, day, c.a.Actor()) }, func() {
 		if err != nil {
-			rtl.SetLabel(c.message, persianOr(err, "گزارش روز چاپ نشد."))
+			c.message.SetText(persianOr(err, "گزارش روز چاپ نشد."))
 			return
 		}
-		rtl.SetLabel(c.message, "گزارش روز دوباره چاپ شد.")
+		c.message.SetText("گزارش روز دوباره چاپ شد.")
 	})
 }
 
@@ -174,7 +174,7 @@ func difference(r pishkhan.Rials) string {
 func (c *dayClose) writePDF() {
 	from, to, err := c.period()
 	if err != nil {
-		rtl.SetLabel(c.message, persianOr(err, "تاریخ درست نیست."))
+		c.message.SetText(persianOr(err, "تاریخ درست نیست."))
 		return
 	}
 	dir := filepath.Join(c.a.d.DataDir(), "reports")
@@ -197,10 +197,10 @@ func (c *dayClose) writePDF() {
 		}
 	}, func() {
 		if err != nil {
-			rtl.SetLabel(c.message, persianOr(err, "گزارش نوشته نشد."))
+			c.message.SetText(persianOr(err, "گزارش نوشته نشد."))
 			return
 		}
 		c.pdfPath = path
-		rtl.SetLabel(c.message, "گزارش نوشته شد: "+rtl.LTR(path))
+		c.message.SetText("گزارش نوشته شد: "+rtl.LTR(path))
 	})
 }

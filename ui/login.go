@@ -15,13 +15,13 @@ import (
 // loginScreen is the login form; its fields are kept for tests.
 type loginScreen struct {
 	user, pin *widget.Entry
-	message   *widget.Label
+	message   *rtl.Paragraph
 	submit    *widget.Button
 }
 
 // showLogin shows the login form (after start and after a lock).
 func (a *App) showLogin(username string) {
-	s := &loginScreen{user: widget.NewEntry(), pin: widget.NewPasswordEntry(), message: rtl.Label("")}
+	s := &loginScreen{user: widget.NewEntry(), pin: widget.NewPasswordEntry(), message: rtl.NewParagraph("")}
 	s.user.SetPlaceHolder("username")
 	s.user.SetText(username)
 	s.pin.SetPlaceHolder("PIN")
@@ -29,7 +29,7 @@ func (a *App) showLogin(username string) {
 		actor, err := a.d.Login(a.ctx, s.user.Text, s.pin.Text)
 		s.pin.SetText("")
 		if err != nil {
-			rtl.SetLabel(s.message, persianOr(err, "نام کاربری یا رمز نادرست است."))
+			s.message.SetText(persianOr(err, "نام کاربری یا رمز نادرست است."))
 			return
 		}
 		a.loggedIn(actor)
@@ -60,20 +60,20 @@ func (a *App) showFirstRun() {
 	user, full, pin := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
 	exURL, exCode := widget.NewEntry(), widget.NewEntry()
 	exURL.SetPlaceHolder("https://exchange.example/")
-	msg := rtl.Label("")
+	msg := rtl.NewParagraph("")
 	a.firstRun = &firstRunScreen{office: office, name: name, deskNo: deskNo, user: user, full: full, pin: pin, exURL: exURL, exCode: exCode, message: msg}
 	save := rtl.Button("راه‌اندازی میز", func() {
 		setup, err := a.d.SetupActor(a.ctx)
 		if err != nil {
-			rtl.SetLabel(msg, persianOr(err, "راه‌اندازی انجام نشد."))
+			msg.SetText(persianOr(err, "راه‌اندازی انجام نشد."))
 			return
 		}
 		if _, err := a.d.Init(a.ctx, desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text}, setup); err != nil {
-			rtl.SetLabel(msg, persianOr(err, "راه‌اندازی انجام نشد."))
+			msg.SetText(persianOr(err, "راه‌اندازی انجام نشد."))
 			return
 		}
 		if _, err := a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, setup); err != nil {
-			rtl.SetLabel(msg, persianOr(err, "کاربر ساخته نشد."))
+			msg.SetText(persianOr(err, "کاربر ساخته نشد."))
 			return
 		}
 		if strings.TrimSpace(exURL.Text) != "" || strings.TrimSpace(exCode.Text) != "" {
@@ -86,7 +86,7 @@ func (a *App) showFirstRun() {
 				// The desk and its supervisor are saved; enrolment can be
 				// done again from the technician's screen.
 				a.showLogin(user.Text)
-				rtl.SetLabel(a.loginScreen.message, "میز راه‌اندازی شد، ولی پیوستن به مرکز تبادل انجام نشد: "+persianOr(err, "خطا")+" کارشناس فنی می‌تواند دوباره بپیوندد.")
+				a.loginScreen.message.SetText("میز راه‌اندازی شد، ولی پیوستن به مرکز تبادل انجام نشد: "+persianOr(err, "خطا")+" کارشناس فنی می‌تواند دوباره بپیوندد.")
 				return
 			}
 		}
@@ -105,14 +105,14 @@ func (a *App) showFirstRun() {
 		field("رمز مدیر (PIN)", pin),
 		field("نشانی مرکز تبادل", exURL),
 		field("کد یک‌بارمصرف پیوستن", exCode),
-	), save, msg, rtl.Label("پیوستن به مرکز تبادل را می‌توان خالی گذاشت و بعد از صفحه دستگاه‌ها (کارشناس فنی) انجام داد.")))
+	), save, msg, rtl.NewParagraph("پیوستن به مرکز تبادل را می‌توان خالی گذاشت و بعد از صفحه دستگاه‌ها (کارشناس فنی) انجام داد.")))
 	a.win.Canvas().Focus(office)
 }
 
 // firstRunScreen is the first-run form; its fields are kept for tests.
 type firstRunScreen struct {
 	office, name, deskNo, user, full, pin, exURL, exCode *widget.Entry
-	message                                              *widget.Label
+	message                                              *rtl.Paragraph
 	save                                                 *widget.Button
 }
 

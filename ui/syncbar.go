@@ -29,7 +29,7 @@ type syncBar struct {
 	state    *widget.Label
 	pending  *widget.Label
 	last     *widget.Label
-	warning  *widget.Label
+	warning  *rtl.Paragraph
 	progress *widget.ProgressBar
 	now      *widget.Button
 	row      *fyne.Container
@@ -45,7 +45,7 @@ var (
 
 func newSyncBar(a *App) *syncBar {
 	b := &syncBar{a: a, dot: canvas.NewCircle(grey), state: rtl.Label(""), pending: rtl.Label(""), last: rtl.Label(""),
-		warning: rtl.Label(""), progress: widget.NewProgressBar()}
+		warning: rtl.NewParagraph(""), progress: widget.NewProgressBar()}
 	b.dot.Resize(fyne.NewSize(14, 14))
 	b.progress.Hide()
 	b.now = rtl.Button("همگام‌سازی اکنون (F5)", b.syncNow)
@@ -135,7 +135,7 @@ func (b *syncBar) refresh() {
 		w = "مدتی است درخواست‌ها به مرکز نرسیده‌اند؛ اتصال شبکه را بررسی کنید."
 		b.warning.Importance = widget.WarningImportance
 	}
-	rtl.SetLabel(b.warning, w)
+	b.warning.SetText(w)
 	if w == "" {
 		b.warning.Hide()
 	} else {
