@@ -17,6 +17,7 @@ import (
 
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/logfile"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -94,9 +95,10 @@ type env struct {
 	dataDir string
 	json    bool
 	log     *slog.Logger
-	user    string        // --user: who acts; their PIN is the first line of standard input
-	in      *bufio.Reader // standard input, read a line at a time
-	userPIN *string       // --user's PIN once read
+	user    string          // --user: who acts; their PIN is the first line of standard input
+	in      *bufio.Reader   // standard input, read a line at a time
+	userPIN *string         // --user's PIN once read
+	logw    *logfile.Writer // the data folder's log file, once open
 }
 
 type command struct {
@@ -149,7 +151,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, c := range commands() {
 		if c.name == rest[0] {
-			if err := c.run(e, rest[1:]); err != nil {
+			err := c.run(e, rest[1:])
+			if e.logw != nil {
+				e.logw.Close()
+			}
+			if err != nil {
 				return fail(e, err)
 			}
 			return 0
@@ -263,9 +269,46 @@ func (e *env) createDesk() (*desk.Desk, error) {
 		return nil, err
 	}
 	if e.log == nil {
-		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		e.log = e.logger(slog.LevelWarn, nil)
 	}
-	return desk.Open(e.ctx, e.dataDir, e.log)
+	d, err := desk.Open(e.ctx, e.dataDir, e.log)
+	if err == nil && e.logw == nil {
+		// The folder exists now (init made it): log into it too.
+		e.log = e.logger(slog.LevelWarn, nil)
+		d.Log = e.log
+	}
+	return d, err
+}
+
+// LogDir is the data folder's subfolder of rotating log files.
+const LogDir = "logs"
+
+// logger is a command's logger: records at stderrLevel and above to standard
+// error, and from Info up into the data folder's rotating log
+// (logs/pishkhan.log, owner-only) when the folder exists — a command never
+// creates a data folder to log into. Personal data (national codes, phone
+// numbers, names, PINs) is masked in both. wrap, when set, sees every record
+// after the masking (the window's in-memory ring). A log file that cannot be
+// opened is reported once and left out.
+func (e *env) logger(stderrLevel slog.Level, wrap func(slog.Handler) slog.Handler) *slog.Logger {
+	hs := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: stderrLevel})}
+	if e.logw == nil && e.dataDir != "" {
+		if fi, err := os.Stat(e.dataDir); err == nil && fi.IsDir() {
+			lw, err := logfile.Open(filepath.Join(e.dataDir, LogDir), logfile.Options{})
+			if err != nil {
+				fmt.Fprintf(e.stderr, "pishkhan: warning: no log file: %v\n", err)
+			}
+			e.logw = lw
+		}
+	}
+	if e.logw != nil {
+		hs = append(hs, logfile.NewHandler(e.logw, slog.LevelInfo))
+	}
+	var h slog.Handler = slog.NewMultiHandler(hs...)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	return slog.New(logfile.Redact(h))
 }
 
 // line reads the next line of standard input, without its line ending.

@@ -114,7 +114,7 @@ func (l *lineFlags) check() error {
 
 func cmdDevices(e *env, args []string) error {
 	if e.log == nil {
-		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		e.log = e.logger(slog.LevelWarn, nil)
 	}
 	if len(args) == 0 {
 		return usagef("devices list | config | configure printer|reader | status | test-print | read-card | apdu HEX…")

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,4 +69,38 @@ func withoutTable(snap, table string) string {
 		}
 	}
 	return strings.Join(keep, " ")
+}
+
+// TestLogFile: commands log into the data folder's rotating, owner-only
+// log file; an intake is there by its tracking code, and the citizen's
+// national code, name and mobile number are not.
+func TestLogFile(t *testing.T) {
+	dir := setup(t)
+	out := mustPK(t, "--data", dir, "--json", "intake", "--clerk", "ali", "--national-code", "0012345679", "--first-name", "زهرا",
+		"--last-name", "احمدی", "--sub-service", "ss-0012", "--field", "owner_national_code=0012345679", "--field", "mobile=09121234567",
+		"--field", "plate=12ب345-67", "--pay", "cash")
+	var res struct {
+		TrackingCode string `json:"tracking_code"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.TrackingCode == "" {
+		t.Fatalf("intake: %s (%v)", out, err)
+	}
+	path := filepath.Join(dir, LogDir, "pishkhan.log")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	if !strings.Contains(log, "msg=intake") || !strings.Contains(log, strings.ReplaceAll(res.TrackingCode, "-", "")) &&
+		!strings.Contains(log, res.TrackingCode) {
+		t.Errorf("the log has no intake of %s:\n%s", res.TrackingCode, log)
+	}
+	for _, personal := range []string{"0012345679", "09121234567", "زهرا", "احمدی"} {
+		if strings.Contains(log, personal) {
+			t.Errorf("the log holds %q:\n%s", personal, log)
+		}
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("log file mode: %v %v", fi, err)
+	}
 }

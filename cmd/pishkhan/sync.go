@@ -245,7 +245,7 @@ func cmdSync(e *env, args []string) error {
 	log := e.log
 	if bar.on {
 		// The bar shows each retry; warnings on the same terminal would break its line.
-		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+		log = e.logger(slog.LevelError, nil)
 	}
 	rep, err := d.NewReplicator(ctx, replicator.Config{BatchSize: *batch, Log: log, OnStatus: bar.show})
 	if err != nil {

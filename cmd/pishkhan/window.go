@@ -53,21 +53,20 @@ func cmdApp(e *env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	ring := logring.New(500, slog.LevelInfo)
-	log := slog.New(ring.Handler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	e.log = log
 	var d *desk.Desk
 	if *demo {
 		if err := claimDemoFolder(e.dataDir, false); err != nil {
 			return err
 		}
-		if d, err = e.createDesk(); err != nil {
-			return err
-		}
-	} else if d, err = e.createDesk(); err != nil {
+	}
+	if d, err = e.createDesk(); err != nil {
 		return err
 	}
 	defer d.Close()
+	// The technician's device log shows what the log file gets (masked).
+	ring := logring.New(500, slog.LevelInfo)
+	log := e.logger(slog.LevelWarn, ring.Handler)
+	e.log, d.Log = log, log
 	opts := ui.Options{Desk: d, Log: log, Ring: ring}
 	if *demo {
 		stop, err := prepareDemoDesk(ctx, e.dataDir, d)
