@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/pishkhan/pishkhan"
 )
 
 // Check is one thing the doctor looked at: how it stands, and what to do
@@ -70,6 +72,11 @@ func (d *Desk) Doctor(ctx context.Context, v *Devices) []Check {
 	case rep.State.KeyID == "":
 		add(Check{Name: "exchange", Status: CheckWarn, Detail: "not enrolled",
 			Fix: "enrol the desk: pishkhan enrol --exchange URL --code CODE", FixPersian: "میز را به مرکز تبادل بپیوندید."})
+	case !rep.Reachable && exchangeSetupError(rep.ProbeErr) != nil:
+		// Retrying will not help: the certificate, the address or the CA file.
+		add(Check{Name: "exchange", Status: CheckFail, Detail: "exchange refused: " + rep.ProbeError,
+			Fix:        "give the exchange's CA (pishkhan sync ca set FILE) or correct its address (pishkhan enrol); check this PC's date",
+			FixPersian: pishkhan.PersianMessage(rep.ProbeErr) + " گواهی مرجع مرکز را تنظیم کنید (کارشناس فنی)."})
 	case !rep.Reachable:
 		add(Check{Name: "exchange", Status: CheckWarn, Detail: "exchange unreachable: " + rep.ProbeError,
 			Fix: "check the network; the desk keeps working offline", FixPersian: "شبکه را بررسی کنید؛ میز بدون اتصال هم کار می‌کند."})

@@ -272,6 +272,16 @@ func TestTLSEnrolAndSyncWithCA(t *testing.T) {
 	}
 	expectCertError(t, r.ProbeErr, "unknown authority")
 	expectCertError(t, d.CheckExchangeTLS(ctx), "unknown authority")
+	// The doctor says it is a failure retrying will not mend, and what to do.
+	var doc desk.Check
+	for _, c := range d.Doctor(ctx, nil) {
+		if c.Name == "exchange" {
+			doc = c
+		}
+	}
+	if doc.Status != desk.CheckFail || !strings.Contains(doc.Fix, "sync ca set") || !strings.Contains(doc.FixPersian, "گواهی") {
+		t.Errorf("doctor on an untrusted exchange: %+v", doc)
+	}
 
 	// And trusted again once the CA is back, by the same replicator.
 	if _, err := d.SetExchangeCA(ctx, ca.pem, as(t, d, "tech")); err != nil {
