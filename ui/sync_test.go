@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"encoding/pem"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -218,5 +220,56 @@ func TestOfflineLimitsOnScreen(t *testing.T) {
 	test.Tap(w.submit)
 	if w.filed != nil || !strings.Contains(shown(w.message), "پذیرش درخواست تازه ممکن نیست") {
 		t.Errorf("intake past the hard limit: filed %v, message %q", w.filed != nil, shown(w.message))
+	}
+}
+
+// TestTechnicianEnrolsOverTLS: the technician enrols the desk with an
+// exchange whose certificate comes from a CA the PC does not know: refused
+// in words without the CA, enrolled once its file is given, and the CA kept.
+func TestTechnicianEnrolsOverTLS(t *testing.T) {
+	ctx := context.Background()
+	d := readyDesk(t)
+	sim, err := exchangesim.Open(ctx, exchangesim.Config{DBPath: filepath.Join(t.TempDir(), "sim.db"), Seed: 1, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	srv := httptest.NewTLSServer(sim) // its certificate is its own CA's, unknown to the system
+	t.Cleanup(srv.Close)
+	caFile := filepath.Join(t.TempDir(), "exchange-ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, Options{Desk: d})
+	login(t, a, "tech", "9753")
+	if a.tech == nil {
+		t.Fatal("no technician's screen")
+	}
+	enrol := func() {
+		code, err := sim.IssueEnrolCode(ctx, 12345, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.tech.exURL.SetText(srv.URL)
+		a.tech.exCode.SetText(code)
+		a.tech.enrol()
+	}
+	enrol()
+	if msg := shown(a.tech.enMsg); !strings.Contains(msg, "گواهی") {
+		t.Fatalf("enrolment without the CA: %q", msg)
+	}
+	if _, err := os.Stat(d.CAPath()); !os.IsNotExist(err) {
+		t.Fatalf("a CA file without a CA given: %v", err)
+	}
+	a.tech.exCA.SetText(caFile)
+	enrol()
+	if msg := shown(a.tech.enMsg); !strings.Contains(msg, "پیوسته به") {
+		t.Fatalf("enrolment with the CA: %q", msg)
+	}
+	if st, err := d.Store.SyncState(ctx); err != nil || st.KeyID == "" {
+		t.Fatalf("not enrolled: %+v %v", st, err)
+	}
+	if _, err := os.Stat(d.CAPath()); err != nil {
+		t.Errorf("the CA was not kept: %v", err)
 	}
 }

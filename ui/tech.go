@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -35,7 +36,7 @@ type tech struct {
 	rdrPort               *widget.Entry
 	prnMsg, rdrMsg, enMsg *widget.Label
 	preview               *canvas.Image
-	exURL, exCode         *widget.Entry
+	exURL, exCode, exCA   *widget.Entry
 	apdu                  *widget.Entry
 	apduOut               *widget.Label
 	logView               *widget.Label
@@ -46,7 +47,7 @@ type tech struct {
 
 func newTech(a *App) *tech {
 	t := &tech{a: a, ports: rtl.Label(""), prnPort: widget.NewEntry(), prnBaud: widget.NewEntry(), rdrPort: widget.NewEntry(),
-		prnMsg: rtl.Label(""), rdrMsg: rtl.Label(""), enMsg: rtl.Label(""), exURL: widget.NewEntry(), exCode: widget.NewEntry(),
+		prnMsg: rtl.Label(""), rdrMsg: rtl.Label(""), enMsg: rtl.Label(""), exURL: widget.NewEntry(), exCode: widget.NewEntry(), exCA: widget.NewEntry(),
 		apdu: widget.NewEntry(), apduOut: widget.NewLabel(""), logView: widget.NewLabel(""), restorePath: widget.NewEntry(), backupMsg: rtl.Label("")}
 	t.logView.TextStyle.Monospace = true
 	t.logView.Wrapping = fyne.TextWrapWord
@@ -75,7 +76,8 @@ func newTech(a *App) *tech {
 	reader := container.NewVBox(heading("کارت‌خوان"), form(field("درگاه", t.rdrPort)),
 		rtl.Row(rtl.Button("ذخیره", t.saveReader), rtl.Button("آزمایش کارت", t.testCard)), t.rdrMsg,
 		field("فرمان APDU (هگز)", container.NewBorder(nil, nil, rtl.Button("ارسال", t.sendAPDU), nil, t.apdu)), t.apduOut)
-	enrol := container.NewVBox(heading("پیوستن به مرکز تبادل"), form(field("نشانی مرکز", t.exURL), field("کد یک‌بارمصرف", t.exCode)),
+	enrol := container.NewVBox(heading("پیوستن به مرکز تبادل"), form(field("نشانی مرکز", t.exURL), field("کد یک‌بارمصرف", t.exCode),
+		field("پرونده گواهی مرجع مرکز (اختیاری)", t.exCA)),
 		rtl.Button("پیوستن", t.enrol), t.enMsg)
 	t.showEnrolment()
 	backup := container.NewVBox(heading("پشتیبان پایگاه داده"), rtl.Row(rtl.Button("پشتیبان‌گیری اکنون", t.backup)),
@@ -214,10 +216,28 @@ func (t *tech) showEnrolment() {
 
 func (t *tech) enrol() {
 	in := desk.EnrolInput{ExchangeURL: t.exURL.Text, OneTimeCode: t.exCode.Text}
+	var ca []byte
+	if path := strings.TrimSpace(t.exCA.Text); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			rtl.SetLabel(t.enMsg, "پرونده گواهی مرجع خوانده نشد: "+rtl.LTR(path))
+			return
+		}
+		ca = b
+	}
 	rtl.SetLabel(t.enMsg, "در حال پیوستن…")
 	var err error
 	t.a.background(func() {
-		_, err = t.a.d.Enrol(t.a.ctx, in, t.actor())
+		enrol := func() error {
+			_, err := t.a.d.Enrol(t.a.ctx, in, t.actor())
+			return err
+		}
+		if ca == nil {
+			err = enrol()
+			return
+		}
+		// The CA is kept only if the enrolment with it succeeds.
+		_, err = t.a.d.WithExchangeCA(t.a.ctx, ca, t.actor(), enrol)
 	}, func() {
 		if err != nil {
 			rtl.SetLabel(t.enMsg, persianOr(err, "پیوستن انجام نشد."))
