@@ -7,7 +7,6 @@ package desk_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/pishkhan/pishkhan"
 	"github.com/pishkhan/pishkhan/democatalog"
 	"github.com/pishkhan/pishkhan/desk"
+	"github.com/pishkhan/pishkhan/store/storetest"
 )
 
 // fullDisk is a way to run a desk's database out of space and to give it
@@ -109,40 +109,12 @@ func pageLimitDisk() fullDisk {
 			if err := sqlDB(d).QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
 				t.Fatal(err)
 			}
-			limitPages(t, sqlDB(d), pages+pageHeadroom)
+			storetest.LimitPages(t, sqlDB(d), pages+pageHeadroom)
 		},
 		free: func(t *testing.T, d *desk.Desk) {
 			t.Helper()
-			limitPages(t, sqlDB(d), 1<<30)
+			storetest.LimitPages(t, sqlDB(d), 1<<30)
 		},
-	}
-}
-
-// limitPages sets PRAGMA max_page_count on every connection db will use:
-// the pragma is per connection, so the pool is held at a few connections
-// that are all set, and kept when idle.
-func limitPages(t *testing.T, db *sql.DB, pages int64) {
-	t.Helper()
-	ctx := context.Background()
-	const n = 4
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	conns := make([]*sql.Conn, 0, n)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
-	for range n {
-		c, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatalf("take a connection: %v", err)
-		}
-		conns = append(conns, c)
-		var got int64
-		if err := c.QueryRowContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)).Scan(&got); err != nil {
-			t.Fatalf("PRAGMA max_page_count = %d: %v", pages, err)
-		}
 	}
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/store/storetest"
 )
 
 // TestClassifyDiskFull checks that every way SQLite and the OS say "the disk
@@ -68,34 +68,6 @@ func checkDiskFull(t *testing.T, err error) {
 	}
 }
 
-// limitPages sets PRAGMA max_page_count on every connection db will use:
-// the pragma is per connection, so the pool is held at a few connections
-// that are all set, and kept (not closed when idle).
-func limitPages(t *testing.T, db *sql.DB, pages int64) {
-	t.Helper()
-	ctx := context.Background()
-	const n = 4
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	conns := make([]*sql.Conn, 0, n)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
-	for range n {
-		c, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatalf("take a connection: %v", err)
-		}
-		conns = append(conns, c)
-		var got int64
-		if err := c.QueryRowContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)).Scan(&got); err != nil {
-			t.Fatalf("PRAGMA max_page_count = %d: %v", pages, err)
-		}
-	}
-}
-
 // TestIntakeAtPageLimit files requests until SQLite refuses to grow the
 // database (max_page_count makes it answer SQLITE_FULL as a full disk
 // does). The refused intake is EDiskFull and wrote nothing; the requests
@@ -107,7 +79,7 @@ func TestIntakeAtPageLimit(t *testing.T) {
 	if err := db.SQL().QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
 		t.Fatal(err)
 	}
-	limitPages(t, db.SQL(), pages+8)
+	storetest.LimitPages(t, db.SQL(), pages+8)
 
 	var filed []*pishkhan.Request
 	var failed NewRequest
@@ -163,7 +135,7 @@ func TestIntakeAtPageLimit(t *testing.T) {
 	}
 	checkIntact(len(filed))
 
-	limitPages(t, db.SQL(), 1<<30)
+	storetest.LimitPages(t, db.SQL(), 1<<30)
 	r := intake(t, db, failed)
 	filed = append(filed, r)
 	checkIntact(len(filed))

@@ -47,15 +47,11 @@ func cmdRestore(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("restore FILE: give the backup file")
 	}
-	d, err := e.openDesk()
+	d, by, err := e.openDeskAs()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	by, err := e.actor(d)
-	if err != nil {
-		return err
-	}
 	if err := d.Restore(e.ctx, pos[0], by); err != nil {
 		return err
 	}

@@ -338,6 +338,21 @@ func (e *env) actor(d *desk.Desk) (desk.Actor, error) {
 	return d.Login(e.ctx, e.user, pin)
 }
 
+// openDeskAs opens the desk and logs the acting user in (see actor); the
+// desk is closed again when that fails.
+func (e *env) openDeskAs() (*desk.Desk, desk.Actor, error) {
+	d, err := e.openDesk()
+	if err != nil {
+		return nil, desk.Actor{}, err
+	}
+	by, err := e.actor(d)
+	if err != nil {
+		d.Close()
+		return nil, desk.Actor{}, err
+	}
+	return d, by, nil
+}
+
 // actorPIN reads --user's PIN from the first line of standard input, once.
 func (e *env) actorPIN() (string, error) {
 	if e.userPIN == nil {

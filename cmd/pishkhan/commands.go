@@ -104,15 +104,11 @@ func cmdUsers(e *env, args []string) error {
 		if _, err := pishkhan.NormalizePIN(p); err != nil {
 			return err
 		}
-		d, err := e.openDesk()
+		d, by, err := e.openDeskAs()
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		by, err := e.actor(d)
-		if err != nil {
-			return err
-		}
 		u, err := d.AddUser(e.ctx, desk.AddUserInput{Username: *username, FullName: *fullName, Role: *role, PIN: p}, by)
 		if err != nil {
 			return err
@@ -183,15 +179,11 @@ func cmdCatalog(e *env, args []string) error {
 		default:
 			return usagef("catalog import needs --demo or one catalog JSON file")
 		}
-		d, err := e.openDesk()
+		d, by, err := e.openDeskAs()
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		by, err := e.actor(d)
-		if err != nil {
-			return err
-		}
 		c, err := d.ImportCatalog(e.ctx, cat, by)
 		if err != nil {
 			return err
@@ -545,15 +537,11 @@ func cmdPurge(e *env, args []string) error {
 	if *days < 1 {
 		return pishkhan.FieldError("retention", "مدت نگهداری باید دست‌کم یک روز باشد.", "--retention-days must be at least 1")
 	}
-	d, err := e.openDesk()
+	d, by, err := e.openDeskAs()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	by, err := e.actor(d)
-	if err != nil {
-		return err
-	}
 	n, err := d.PurgePersonalData(e.ctx, time.Duration(*days)*24*time.Hour, by)
 	if err != nil {
 		return err

@@ -38,15 +38,11 @@ func cmdEnrol(e *env, args []string) error {
 			return err
 		}
 	}
-	d, err := e.openDesk()
+	d, by, err := e.openDeskAs()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	by, err := e.actor(d)
-	if err != nil {
-		return err
-	}
 	in := desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}
 	var st pishkhan.SyncState
 	var cas []desk.CACert
@@ -129,15 +125,11 @@ func cmdSyncCA(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := e.openDesk()
+		d, by, err := e.openDeskAs()
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		by, err := e.actor(d)
-		if err != nil {
-			return err
-		}
 		cas, err := d.SetExchangeCA(e.ctx, data, by)
 		if err != nil {
 			return err
@@ -185,15 +177,11 @@ func cmdSyncCA(e *env, args []string) error {
 		if err := noArgs(pos); err != nil {
 			return err
 		}
-		d, err := e.openDesk()
+		d, by, err := e.openDeskAs()
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		by, err := e.actor(d)
-		if err != nil {
-			return err
-		}
 		had, err := d.ClearExchangeCA(e.ctx, by)
 		if err != nil {
 			return err
@@ -386,15 +374,11 @@ func cmdSyncLimits(e *env, args []string) error {
 	if err := l.Check(); err != nil {
 		return err
 	}
-	d, err := e.openDesk()
+	d, by, err := e.openDeskAs()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	by, err := e.actor(d)
-	if err != nil {
-		return err
-	}
 	if err := d.SetOfflineLimits(e.ctx, l, by); err != nil {
 		return err
 	}
