@@ -109,8 +109,9 @@ var fontconfigOnce = sync.OnceValues(func() (string, error) {
 })
 
 // pangoRender draws markup with pango-view, right to left, in Vazirmatn
-// only (a fontconfig that knows no other font).
-func pangoRender(t *testing.T, markup string) image.Image {
+// only (a fontconfig that knows no other font); extra are more pango-view
+// options (wrapping, alignment).
+func pangoRender(t *testing.T, markup string, extra ...string) image.Image {
 	t.Helper()
 	bin, err := exec.LookPath("pango-view")
 	if err != nil {
@@ -121,9 +122,9 @@ func pangoRender(t *testing.T, markup string) image.Image {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "pango.png")
-	cmd := exec.Command(bin, "-q", "--rtl", "--no-auto-dir", "--pixels", "--font", fmt.Sprintf("Vazirmatn %d", pxSize),
-		"--margin", "10", "--background", "white", "--foreground", "black", "--hinting", "none",
-		"--markup", "-o", out, "-t", markup)
+	args := append([]string{"-q", "--rtl", "--no-auto-dir", "--pixels", "--font", fmt.Sprintf("Vazirmatn %d", pxSize),
+		"--margin", fmt.Sprint(pangoMargin), "--background", "white", "--foreground", "black", "--hinting", "none"}, extra...)
+	cmd := exec.Command(bin, append(args, "--markup", "-o", out, "-t", markup)...)
 	cmd.Env = append(os.Environ(), "FONTCONFIG_FILE="+conf)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pango-view: %v: %s", err, msg)

@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -241,32 +240,7 @@ func redBox(t *testing.T, img image.Image) box {
 // wrapped at width (pixels), aligned right, in Vazirmatn only.
 func pangoWrapped(t *testing.T, markup string, width float32) image.Image {
 	t.Helper()
-	bin, err := exec.LookPath("pango-view")
-	if err != nil {
-		t.Fatalf("pango-view is needed for the reference comparison: install the Debian package pango1.0-tools (apt-get install pango1.0-tools): %v", err)
-	}
-	conf, err := fontconfigOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "pango.png")
-	cmd := exec.Command(bin, "-q", "--rtl", "--no-auto-dir", "--pixels", "--font", fmt.Sprintf("Vazirmatn %d", pxSize),
-		"--margin", fmt.Sprint(pangoMargin), "--background", "white", "--foreground", "black", "--hinting", "none",
-		"--align=right", fmt.Sprintf("--width=%v", width), "--wrap=word", "--markup", "-o", out, "-t", markup)
-	cmd.Env = append(os.Environ(), "FONTCONFIG_FILE="+conf)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("pango-view: %v: %s", err, msg)
-	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
+	return pangoRender(t, markup, "--align=right", fmt.Sprintf("--width=%v", width), "--wrap=word")
 }
 
 const pangoMargin = 10
