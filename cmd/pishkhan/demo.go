@@ -109,7 +109,7 @@ func cmdDemo(e *env, args []string) error {
 	}
 	w := e.stdout
 	step := func(format string, args ...any) { fmt.Fprintf(w, "\n== "+format+"\n", args...) }
-	fmt.Fprintf(w, "Pishkhan %s — headless demo (the window comes with a later release)\ndata folder: %s\n", version, e.dataDir)
+	fmt.Fprintf(w, "Pishkhan %s — headless demo (the window: pishkhan app --demo)\ndata folder: %s\n", version, e.dataDir)
 
 	d, err := e.createDesk()
 	if err != nil {
@@ -130,7 +130,7 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "office %05d «%s», desk %02d\n", cfg.OfficeCode, cfg.OfficeName, cfg.DeskNumber)
 
-	step("2. users: the supervisor logs in with their PIN and adds a clerk and a technician")
+	step("2. the desk's users: each logs in with a PIN; the supervisor added the others")
 	for _, u := range demoUsers {
 		fmt.Fprintf(w, "%s (%s)\n", u.Username, u.Role)
 	}
