@@ -53,8 +53,7 @@ type App struct {
 	ctx  context.Context
 
 	mu       sync.Mutex
-	user     *pishkhan.User // nil when no one is logged in
-	actor    desk.Actor     // the logged-in user, as the desk knows them
+	actor    desk.Actor // the logged-in user, as the desk knows them (zero: no one)
 	lastUsed time.Time
 
 	bar         *syncBar
@@ -116,7 +115,11 @@ func (a *App) Window() fyne.Window { return a.win }
 func (a *App) User() *pishkhan.User {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.user
+	if a.actor.Name() == "" {
+		return nil
+	}
+	u := a.actor.User()
+	return &u
 }
 
 func (a *App) touch() {
@@ -142,7 +145,7 @@ func (a *App) watchIdle() {
 // checkIdle locks the session if it has been idle for IdleLock at now.
 func (a *App) checkIdle(now time.Time) {
 	a.mu.Lock()
-	idle := a.user != nil && now.Sub(a.lastUsed) > a.opts.IdleLock
+	idle := a.actor.Name() != "" && now.Sub(a.lastUsed) > a.opts.IdleLock
 	a.mu.Unlock()
 	if idle {
 		a.Lock()
@@ -152,13 +155,11 @@ func (a *App) checkIdle(now time.Time) {
 // Lock ends the session: the login screen comes back, with the user name kept.
 func (a *App) Lock() {
 	a.mu.Lock()
-	u := a.user
-	a.user, a.actor = nil, desk.Actor{}
+	name := a.actor.Name()
+	a.actor = desk.Actor{}
 	a.mu.Unlock()
-	name := ""
-	if u != nil {
-		name = u.Username
-		a.log.Info("session locked", "user", u.Username)
+	if name != "" {
+		a.log.Info("session locked", "user", name)
 	}
 	a.showLogin(name)
 }
@@ -185,7 +186,7 @@ func (a *App) Actor() desk.Actor {
 func (a *App) loggedIn(actor desk.Actor) {
 	u := actor.User()
 	a.mu.Lock()
-	a.user, a.actor, a.lastUsed = &u, actor, time.Now()
+	a.actor, a.lastUsed = actor, time.Now()
 	a.mu.Unlock()
 	var tabs []*container.TabItem
 	switch u.Role {

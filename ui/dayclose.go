@@ -201,6 +201,6 @@ func (c *dayClose) writePDF() {
 			return
 		}
 		c.pdfPath = path
-		c.message.SetText("گزارش نوشته شد: "+rtl.LTR(path))
+		c.message.SetText("گزارش نوشته شد: " + rtl.LTR(path))
 	})
 }

@@ -86,7 +86,7 @@ func (a *App) showFirstRun() {
 				// The desk and its supervisor are saved; enrolment can be
 				// done again from the technician's screen.
 				a.showLogin(user.Text)
-				a.loginScreen.message.SetText("میز راه‌اندازی شد، ولی پیوستن به مرکز تبادل انجام نشد: "+persianOr(err, "خطا")+" کارشناس فنی می‌تواند دوباره بپیوندد.")
+				a.loginScreen.message.SetText("میز راه‌اندازی شد، ولی پیوستن به مرکز تبادل انجام نشد: " + persianOr(err, "خطا") + " کارشناس فنی می‌تواند دوباره بپیوندد.")
 				return
 			}
 		}
