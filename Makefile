@@ -8,7 +8,7 @@ VERSION   ?= $(shell awk -F'"' '/^Version/ {print $$2}' FyneApp.toml)
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 30s
 
-.PHONY: run test bench build deps chaos fuzz vet clean windows windows-smoke package
+.PHONY: run test bench build deps chaos fuzz vet clean windows windows-smoke package pdfjs-check
 
 deps:
 	@bash scripts/deps.sh
@@ -54,6 +54,10 @@ chaos: deps
 ## fuzz: every fuzz target for FUZZTIME each
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZTIME)
+
+## pdfjs-check: what pdf.js (Firefox), pdftotext and Evince copy from every line of the report PDF (docs/pdfjs-check; needs node >= 20, npm and POPPLER_UTT)
+pdfjs-check: deps
+	bash scripts/pdfjs-check.sh
 
 ## windows: bin/windows/pishkhan.exe (the window, GUI subsystem) and pishkhan-cli.exe (console), cross-built with mingw-w64; ~9 min cold
 windows:

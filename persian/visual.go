@@ -68,14 +68,72 @@ func BidiClass(r rune) bidi.Class {
 
 // visualParagraph orders one paragraph of runes.
 func visualParagraph(rs []rune) string {
-	n := len(rs)
-	if n == 0 {
+	if len(rs) == 0 {
 		return ""
 	}
-	lv := Levels(rs)
+	idx, lv := visualOrder(rs)
+	var b strings.Builder
+	b.Grow(len(rs) * 2)
+	for _, k := range idx {
+		b.WriteRune(drawn(rs[k], lv[k]))
+	}
+	return b.String()
+}
+
+// drawn is r as drawn at level lv: mirrored in right-to-left text (L4).
+func drawn(r rune, lv int) rune {
+	if lv%2 == 1 {
+		if m, ok := mirrors[r]; ok {
+			return m
+		}
+	}
+	return r
+}
+
+// Run is a piece of one paragraph at one level, as it is drawn.
+type Run struct {
+	Start, End int    // its runes in the logical text: [Start, End)
+	Level      int    // 1: right to left; 2: left to right (Latin, numbers)
+	Visual     string // its runes in drawing order, mirrored where right to left
+}
+
+// Runs splits one paragraph (no line breaks) into its level runs, in
+// visual order, from left to right: their Visual strings, joined, are
+// Visual(text). In a right-to-left paragraph, the logical order of the
+// runs is the reverse. A PDF writer can draw each run as its own text
+// object, in logical order, so that text extractors that read the content
+// stream in order (pdf.js) get the runs in reading order.
+func Runs(text string) []Run {
+	rs := []rune(text)
+	if len(rs) == 0 {
+		return nil
+	}
+	idx, lv := visualOrder(rs)
+	var runs []Run
+	var b strings.Builder
+	for i := 0; i < len(idx); {
+		j := i
+		lo, hi := idx[i], idx[i]
+		b.Reset()
+		for j < len(idx) && lv[idx[j]] == lv[idx[i]] {
+			lo, hi = min(lo, idx[j]), max(hi, idx[j])
+			b.WriteRune(drawn(rs[idx[j]], lv[idx[j]]))
+			j++
+		}
+		runs = append(runs, Run{Start: lo, End: hi + 1, Level: lv[idx[i]], Visual: b.String()})
+		i = j
+	}
+	return runs
+}
+
+// visualOrder is the drawing order of one paragraph (indexes into rs, from
+// left to right) and the level of each rune.
+func visualOrder(rs []rune) (idx, lv []int) {
+	n := len(rs)
+	lv = Levels(rs)
 	// L2: reverse every run at level 2, then the whole line (all ≥ 1);
 	// a mark stays after its letter (L3) and right-to-left text is mirrored (L4).
-	idx := make([]int, n)
+	idx = make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
@@ -92,18 +150,7 @@ func visualParagraph(rs []rune) string {
 		i = j
 	}
 	reverseClusters(idx, rs)
-	var b strings.Builder
-	b.Grow(n * 2)
-	for _, k := range idx {
-		r := rs[k]
-		if lv[k]%2 == 1 {
-			if m, ok := mirrors[r]; ok {
-				r = m
-			}
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return idx, lv
 }
 
 // Levels resolves the embedding level of each rune of one paragraph whose

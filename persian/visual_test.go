@@ -2,7 +2,10 @@ package persian_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/pishkhan/pishkhan/persian"
 )
 
 // TestNonsenseMatchesFribidiMostly feeds arbitrary mixes of the same
@@ -33,5 +36,40 @@ func TestNonsenseMatchesFribidiMostly(t *testing.T) {
 	t.Logf("%d of %d nonsense lines differ from fribidi", len(bad), len(lines))
 	if len(bad) > 3 {
 		t.Errorf("%d of %d lines differ; at most 3 were expected", len(bad), len(lines))
+	}
+}
+
+func TestRuns(t *testing.T) {
+	for _, s := range []string{
+		"", "سلام", "Ali", "زمان چاپ: ۱۴۰۵/۰۹/۰۷ ۱۸:۴۰", "کد 1234-ABC",
+		"بسته‌شده، ۱۸:۳۵، به دست مدیر دفتر (modir)", "صدور گذرنامه (Passport) برای Ali، ۱۲۵٬۰۰۰ ریال",
+		"Tehran v2 (۲۰٪)", "۱۲۳۴۵-۰۱-۰۵۰۹۰۷-", "مِهر", "«نقل» [x]",
+	} {
+		runs := persian.Runs(s)
+		var b strings.Builder
+		covered := make([]bool, len([]rune(s)))
+		for i, r := range runs {
+			b.WriteString(r.Visual)
+			if i > 0 && runs[i-1].Level == r.Level {
+				t.Errorf("%q: runs %d and %d have the same level", s, i-1, i)
+			}
+			for k := r.Start; k < r.End; k++ {
+				if covered[k] {
+					t.Errorf("%q: rune %d in two runs", s, k)
+				}
+				covered[k] = true
+			}
+			if n := len([]rune(r.Visual)); n != r.End-r.Start {
+				t.Errorf("%q: run %d holds %d runes for [%d, %d)", s, i, n, r.Start, r.End)
+			}
+		}
+		if b.String() != persian.Visual(s) {
+			t.Errorf("%q: runs give %q, Visual %q", s, b.String(), persian.Visual(s))
+		}
+		for k, c := range covered {
+			if !c {
+				t.Errorf("%q: rune %d in no run", s, k)
+			}
+		}
 	}
 }

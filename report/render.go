@@ -102,6 +102,13 @@ type renderer struct {
 	bold bool
 	size float64
 
+	mirrorAdded bool // the mirror copy of the font (pieces.go) is loaded
+	sep         bool // the line drawn follows a cell on its baseline
+
+	obj             textObject // the line being drawn (textobj.go)
+	cum             []float64  // drawPieces' glyph offsets, reused
+	wRegular, wBold runeWidths // glyph advances, font units
+
 	// cells already laid out: a day repeats its services, agencies,
 	// clerks, states and names many times
 	cells map[cellKey][]line
@@ -134,6 +141,7 @@ func (r *renderer) font(bold bool, size float64) {
 		return
 	}
 	r.bold, r.size = bold, size
+	r.obj.fontChanged()
 	if bold {
 		r.pdf.SetFont(family, "B", size)
 	} else {
@@ -256,7 +264,7 @@ func (r *renderer) text(l line, x0, y, x1 float64, a align) {
 	default:
 		x = x0
 	}
-	r.pdf.Text(x, y, l.vis)
+	r.drawPieces(l, x, y)
 }
 
 // --- layout ---------------------------------------------------------------
@@ -600,8 +608,11 @@ func (r *renderer) draw(o op) {
 				a = alignCenter
 			}
 			y := o.y + padY + ascent(tableSize)
-			for _, l := range rw.cells[ci] {
+			for li, l := range rw.cells[ci] {
+				// pdf.js: a space before a cell that follows another on the row
+				r.sep = li == 0 && ci > 0
 				r.text(l, x+padX, y, x+c.w-padX, a)
+				r.sep = false
 				y += lineHeight(tableSize)
 			}
 		}

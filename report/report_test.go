@@ -119,7 +119,6 @@ func TestDayReadsBack(t *testing.T) {
 		for _, want := range []string{
 			office, "کددفتر", key(persian.ToPersianDigits("12345")), "میز۱",
 			key(d.From.Long()), "زمانچاپ",
-			// pdftotext puts the time before the date (see docs/report.md)
 			key(persian.DateOf(d.Printed).Persian()), key(persian.FormatTime(d.Printed.In(persian.Tehran()))),
 			key(fmt.Sprintf("صفحه %s از %s", digits(i+1), digits(n))),
 		} {
@@ -512,4 +511,37 @@ func utf16be(s string) []byte {
 		b = append(b, byte(u>>8), byte(u))
 	}
 	return b
+}
+
+// TestCopiedLinesInOrder: pdftotext copies mixed lines in reading order —
+// the date before the time, a comma after its number, brackets the right
+// way round, «1234-ABC» as typed — and with the spaces where they were
+// (pieces.go). Only the direction marks pdftotext and the report add are
+// removed.
+func TestCopiedLinesInOrder(t *testing.T) {
+	t.Parallel()
+	path, pdf := writePDF(t, testDay(60, 1))
+	marks := strings.NewReplacer("\u200e", "", "\u200f", "", "\u202a", "", "\u202b", "", "\u202c", "")
+	text := norm.NFKC.String(marks.Replace(run(t, "pdftotext", "-enc", "UTF-8", path, "-")))
+	for _, want := range []string{
+		"زمان چاپ: ۱۴۰۵/۰۹/۰۷ ۱۸:۴۰",
+		"کد دفتر ۱۲۳۴۵، میز ۱",
+		"تاریخ: شنبه ۷ آذر ۱۴۰۵",
+		"بسته‌شده، ۱۸:۳۵، به دست مدیر دفتر (modir)",
+		"۴۴٬۹۸۰٬۰۰۰ ریال",
+		"مبلغ (ریال)",
+		"پرداخت جریمه‌ی رانندگی با کد 1234-ABC",
+		"صفحه ۱ از ۵",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext does not copy %q", want)
+		}
+	}
+	// The bridge glyph is copied as nothing (U+0000, which poppler drops).
+	if strings.ContainsRune(text, 0) || strings.ContainsRune(text, bridge) {
+		t.Error("a bridge glyph is copied")
+	}
+	if !bytes.Contains(pdf, []byte("/BaseFont /utf8"+mirrorFamily)) {
+		t.Error("no mirror font for the brackets")
+	}
 }

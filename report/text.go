@@ -86,8 +86,10 @@ func isBidiControl(r rune) bool {
 
 // line is one drawn line: shaped, in visual order, and its width in mm.
 type line struct {
-	vis string
-	w   float64
+	vis    string  // the glyphs from left to right: persian.Visual of the shaped text
+	w      float64 // mm, in the font it was measured in
+	visR   []rune  // vis
+	pieces []piece // how it is written for text extractors (pieces.go)
 }
 
 // measurer measures text in the font currently set on pdf.
@@ -98,8 +100,9 @@ type measurer struct {
 
 // visual prepares a logical line for fpdf and measures it.
 func (m measurer) visual(logical string) line {
-	v := persian.ForDevice(logical)
-	return line{v, m.pdf.GetStringWidth(v)}
+	visR, ps := linePieces(persian.Shape(logical))
+	v := string(visR)
+	return line{v, m.pdf.GetStringWidth(v), visR, ps}
 }
 
 // width is the drawn width of a logical piece of text without line breaks:

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -25,26 +26,61 @@ import (
 // v0.12.0, utf8fontfile.go), as it appears in the file.
 const fpdfToUnicode = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
 
-// presentationCMap is the replacement, built once.
-var presentationCMap = buildCMap()
+// presentationCMap is the replacement, built once; mirrorCMap is the one of
+// the mirror copy of the font (pieces.go), where bracket pairs swap.
+var (
+	presentationCMap = buildCMap(false)
+	mirrorCMap       = buildCMap(true)
+)
 
-func buildCMap() string {
+func buildCMap(mirror bool) string {
 	var b strings.Builder
 	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n")
 	b.WriteString("/CMapName /Pishkhan-Persian-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	if mirror {
+		// The mirror font draws only mirrored brackets: each maps to its
+		// pair.
+		var pairs []string
+		for r, m := range mirrorOf {
+			pairs = append(pairs, fmt.Sprintf("<%04X> <%04X>", r, m))
+		}
+		sort.Strings(pairs)
+		fmt.Fprintf(&b, "%d beginbfchar\n%s\nendbfchar\n", len(pairs), strings.Join(pairs, "\n"))
+		b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend")
+		return b.String()
+	}
 	presentation := func(hi int) bool { return hi >= 0xFB && hi <= 0xFD || hi == 0xFE }
-	// Identity for every code outside the presentation forms, one range
-	// per high byte (a range may vary only in its last byte), at most 100
-	// ranges to a block.
+	// Codes mapped one by one outside the presentation forms: the bridge
+	// (pieces.go), to U+0000.
+	special := map[int]string{int(bridge): "0000"}
+	// Identity for every other code outside the presentation forms, in
+	// ranges within one high byte (a range may vary only in its last
+	// byte), at most 100 ranges to a block.
 	var ranges []string
 	for hi := 0; hi <= 0xFF; hi++ {
 		if presentation(hi) || hi >= 0xD8 && hi <= 0xDF { // no surrogates
 			continue
 		}
-		ranges = append(ranges, fmt.Sprintf("<%02X00> <%02XFF> <%02X00>", hi, hi, hi))
+		lo := 0
+		for c := 0; c <= 0x100; c++ {
+			if _, ok := special[hi<<8|c]; ok || c == 0x100 {
+				if c > lo {
+					ranges = append(ranges, fmt.Sprintf("<%02X%02X> <%02X%02X> <%02X%02X>", hi, lo, hi, c-1, hi, lo))
+				}
+				lo = c + 1
+			}
+		}
+	}
+	var chars []string
+	var codes []int
+	for c := range special {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	for _, c := range codes {
+		chars = append(chars, fmt.Sprintf("<%04X> <%s>", c, special[c]))
 	}
 	// The presentation-form blocks, code by code.
-	var chars []string
 	for c := 0xFB00; c <= 0xFEFF; c++ {
 		d := norm.NFKC.String(string(rune(c)))
 		if c >= 0xFE00 && c <= 0xFE0F || d == "" || len([]rune(d)) > 1 {
@@ -80,28 +116,38 @@ func buildCMap() string {
 // error.
 func fixToUnicode(pdf []byte) ([]byte, error) {
 	oldDict := []byte("<</Length " + strconv.Itoa(len(fpdfToUnicode)) + ">>\nstream\n" + fpdfToUnicode)
-	newDict := []byte("<</Length " + strconv.Itoa(len(presentationCMap)) + ">>\nstream\n" + presentationCMap)
-	delta := len(newDict) - len(oldDict)
-	var at []int // where each replaced CMap started, in the old file
+	dict := func(cmap string) []byte {
+		return []byte("<</Length " + strconv.Itoa(len(cmap)) + ">>\nstream\n" + cmap)
+	}
+	newDict, mirrorDict := dict(presentationCMap), dict(mirrorCMap)
+	var at []int      // where each replaced CMap started, in the old file
+	var repl [][]byte // and what replaces it
 	for i := 0; ; {
 		j := bytes.Index(pdf[i:], oldDict)
 		if j < 0 {
 			break
 		}
+		// The CMap follows its font's dictionaries: the last /BaseFont
+		// before it names the font.
+		d := newDict
+		if bf := bytes.LastIndex(pdf[:i+j], []byte("/BaseFont /utf8")); bf >= 0 && bytes.HasPrefix(pdf[bf+len("/BaseFont /utf8"):], []byte(mirrorFamily)) {
+			d = mirrorDict
+		}
 		at = append(at, i+j)
+		repl = append(repl, d)
 		i += j + len(oldDict)
 	}
 	if len(at) == 0 {
 		return pdf, fmt.Errorf("report: no identity ToUnicode CMap in the PDF")
 	}
 	shift := func(off int) int {
-		n := 0
-		for _, p := range at {
+		d := 0
+		for k, p := range at {
 			if off > p {
-				n++
+				d += len(repl[k]) - len(oldDict)
 			}
 		}
-		return off + n*delta
+		return off + d
 	}
 	xref := bytes.LastIndex(pdf, []byte("\nxref\n"))
 	sx := bytes.LastIndex(pdf, []byte("startxref\n"))
@@ -111,9 +157,9 @@ func fixToUnicode(pdf []byte) ([]byte, error) {
 	// Rebuild the body with the new CMaps.
 	var out bytes.Buffer
 	prev := 0
-	for _, p := range at {
+	for k, p := range at {
 		out.Write(pdf[prev:p])
-		out.Write(newDict)
+		out.Write(repl[k])
 		prev = p + len(oldDict)
 	}
 	out.Write(pdf[prev : xref+1])

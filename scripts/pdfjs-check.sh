@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# pdfjs-check: what pdf.js (Firefox's copy), pdftotext and Evince's selection
+# copy from each line of the report PDF, compared with the text the report
+# meant. See docs/pdfjs-check/README.md. Not part of `make test`: it needs
+# node >= 20 and npm (pdfjs-dist 5.4.624 from the npm registry).
+#
+# Usage: scripts/pdfjs-check.sh [OUTDIR]   (default: a new folder under /tmp)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+check="$root/docs/pdfjs-check"
+out=${1:-$(mktemp -d /tmp/pdfjs-check.XXXXXX)}
+mkdir -p "$out"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "pdfjs-check: node (>= 20) and npm are needed" >&2
+  exit 1
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "pdfjs-check: node $major found; pdfjs-dist 5.4.624 needs node >= 20" >&2
+  exit 1
+fi
+
+pkgs=(poppler-utils mupdf-tools python3-gi gir1.2-poppler-0.18)
+missing=()
+for p in "${pkgs[@]}"; do
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "pdfjs-check: installing ${missing[*]}"
+  $sudo apt-get install -y "${missing[@]}" >/dev/null
+fi
+if [ -z "${POPPLER_UTT:-}" ] || [ ! -r "$POPPLER_UTT" ]; then
+  echo "pdfjs-check: POPPLER_UTT (poppler's UnicodeTypeTable.cc) is not set; popemu.py's per-line column needs it" >&2
+  exit 1
+fi
+
+# pdfjs-dist, once, beside the scripts (docs/pdfjs-check/node_modules is not committed).
+if [ ! -d "$check/node_modules/pdfjs-dist" ]; then
+  (cd "$check" && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+# The documents, written by an instrumented copy of the repository.
+src="$out/src"
+rm -rf "$src"
+mkdir -p "$src"
+(cd "$root" && git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$src")
+(cd "$src" && git apply "$check/instrument.patch" && cp "$check/dump_test.go.txt" report/zz_dump_test.go)
+(cd "$src" && DUMP_PDF="$out/ex.pdf" go test -count=1 -run 'TestDump$' ./report/ >/dev/null)
+(cd "$src" && DUMP_RANGE=1 DUMP_PDF="$out/range.pdf" go test -count=1 -run 'TestDump$' ./report/ >/dev/null)
+(cd "$src" && DUMP_MIXED=1 DUMP_PDF="$out/mixed.pdf" go test -count=1 -run 'TestDumpMixed' ./report/ >/dev/null)
+
+for d in ex range mixed; do
+  echo "=== $d"
+  (cd "$check" && sh run.sh "$out/$d.pdf" | grep -v '^pdf.js: ')
+  python3 "$check/show.py" "$out/$d.pdf.cmp.json" > "$out/$d.failures.txt"
+done
+echo "pdfjs-check: outputs and the lines that fail ($d.failures.txt) are in $out"
