@@ -177,9 +177,18 @@ func isMirrored(r rune) bool { _, ok := mirrorOf[r]; return ok }
 // spare: the share of right-to-left characters, counting the two a bridge
 // adds, is at least 0.4 (pdf.js's threshold is 0.3).
 func surelyRTL(text string) bool {
-	n, rtl := 2, 0
-	for _, r := range text {
-		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+	n, rtl := countRTL([]rune(text), true)
+	n += 2
+	return rtl > 0 && float64(rtl)/float64(n) >= 0.4
+}
+
+// countRTL counts the characters of rs that pdf.js weighs (all but format
+// characters, and but white space if skipSpace) and, of those, the right-to-
+// left ones: R, AL (presentation forms are mapped back to letters, all AL)
+// and AN.
+func countRTL(rs []rune, skipSpace bool) (n, rtl int) {
+	for _, r := range rs {
+		if unicode.Is(unicode.Cf, r) || skipSpace && unicode.IsSpace(r) {
 			continue
 		}
 		n++
@@ -189,7 +198,7 @@ func surelyRTL(text string) bool {
 			rtl++
 		}
 	}
-	return rtl > 0 && float64(rtl)/float64(n) >= 0.4
+	return n, rtl
 }
 
 // splitWords splits a right-to-left piece at its spaces, in logical order.
@@ -219,19 +228,7 @@ func pdfjsReverses(text string, bridged bool) bool {
 	for len(rs) > 0 && unicode.IsSpace(rs[len(rs)-1]) {
 		rs = rs[:len(rs)-1]
 	}
-	n, rtl := 0, 0
-	for _, r := range rs {
-		if unicode.Is(unicode.Cf, r) {
-			continue
-		}
-		n++
-		// presentation forms are mapped back to letters; all are AL
-		p, _ := bidi.LookupRune(r)
-		switch p.Class() {
-		case bidi.R, bidi.AL, bidi.AN:
-			rtl++
-		}
-	}
+	n, rtl := countRTL(rs, false)
 	if bridged {
 		n += 2
 	}
