@@ -6,6 +6,12 @@ export CGO_ENABLED = 1
 BIN       := bin
 VERSION   ?= $(shell awk -F'"' '/^Version/ {print $$2}' FyneApp.toml)
 LDFLAGS   := -X main.version=$(VERSION)
+# TAGS: the app's build tags (also in scripts/package.sh, scripts/windows.sh and
+# cmd/pishkhan-uibench, which a test keeps in step). no_emoji leaves Fyne's bundled
+# emoji font (4 MB) out: Fyne 2.7.1 parses it for every text style the window
+# uses, ~10 MB of the window's memory (docs/benchmarks.md, issue 5); an emoji
+# is drawn from a system font instead, found when one is first shown.
+TAGS      := no_emoji
 FUZZTIME  ?= 30s
 
 .PHONY: run test bench build deps chaos fuzz vet clean windows windows-smoke package pdfjs-check
@@ -25,7 +31,7 @@ run: deps build
 
 ## build: the pishkhan binary and tools into bin/
 build: deps
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/pishkhan ./cmd/pishkhan
+	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BIN)/pishkhan ./cmd/pishkhan
 	$(GO) build -o $(BIN)/pishkhan-bench ./cmd/pishkhan-bench
 	$(GO) build -o $(BIN)/pishkhan-syncbench ./cmd/pishkhan-syncbench
 	$(GO) build -o $(BIN)/exchange-sim ./cmd/exchange-sim

@@ -90,7 +90,8 @@ build_start=$(date +%s)
   export CGO_ENABLED=1
   export XZ_OPT=-0 # fyne's own archive is only unpacked again below: compress it fast
   export GOFLAGS="${GOFLAGS:+$GOFLAGS }-ldflags=-X=main.version=$version"
-  "$fyne" package --target linux --src "$src" --release --app-version "$version"
+  # no_emoji: the Makefile's TAGS (Fyne's bundled emoji font left out).
+  "$fyne" package --target linux --src "$src" --release --app-version "$version" --tags no_emoji
 )
 build_secs=$(( $(date +%s) - build_start ))
 fyne_tar=$(ls "$out"/*.tar.xz)

@@ -111,11 +111,12 @@ cmd_build() {
 
   export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++
   begin "pishkhan.exe (window; cold: ~10 min, warm: seconds)"
-  go build -ldflags "-X main.version=$version -H windowsgui" -o "$out/pishkhan.exe" ./cmd/pishkhan ||
+  # -tags no_emoji: the Makefile's TAGS (Fyne's bundled emoji font left out).
+  go build -tags no_emoji -ldflags "-X main.version=$version -H windowsgui" -o "$out/pishkhan.exe" ./cmd/pishkhan ||
     die "cross-building pishkhan.exe"
   end "go build pishkhan.exe (GUI subsystem)"
   begin "pishkhan-cli.exe (console; the same packages, only linked again)"
-  go build -ldflags "-X main.version=$version" -o "$out/pishkhan-cli.exe" ./cmd/pishkhan ||
+  go build -tags no_emoji -ldflags "-X main.version=$version" -o "$out/pishkhan-cli.exe" ./cmd/pishkhan ||
     die "cross-building pishkhan-cli.exe"
   end "go build pishkhan-cli.exe (console subsystem)"
 

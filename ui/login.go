@@ -26,7 +26,7 @@ func (a *App) showLogin(username string) {
 	s.user.SetText(username)
 	s.pin.SetPlaceHolder("PIN")
 	s.submit = rtl.Button("ورود", func() {
-		actor, err := a.d.Login(a.ctx, s.user.Text, s.pin.Text)
+		actor, err := a.checkPIN(s.user.Text, s.pin.Text)
 		s.pin.SetText("")
 		if err != nil {
 			s.message.SetText(persianOr(err, "نام کاربری یا رمز نادرست است."))
@@ -72,13 +72,15 @@ func (a *App) showFirstRun() {
 			msg.SetText(persianOr(err, "راه‌اندازی انجام نشد."))
 			return
 		}
-		if _, err := a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, setup); err != nil {
+		_, err = a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, setup)
+		releasePINMemory() // the new PIN was hashed
+		if err != nil {
 			msg.SetText(persianOr(err, "کاربر ساخته نشد."))
 			return
 		}
 		if strings.TrimSpace(exURL.Text) != "" || strings.TrimSpace(exCode.Text) != "" {
 			// The desk has its supervisor now: the enrolment is theirs.
-			boss, err := a.d.Login(a.ctx, user.Text, pin.Text)
+			boss, err := a.checkPIN(user.Text, pin.Text)
 			if err == nil {
 				_, err = a.d.Enrol(a.ctx, desk.EnrolInput{ExchangeURL: exURL.Text, OneTimeCode: exCode.Text}, boss)
 			}
