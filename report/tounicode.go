@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"golang.org/x/text/unicode/norm"
@@ -26,11 +27,13 @@ import (
 // v0.12.0, utf8fontfile.go), as it appears in the file.
 const fpdfToUnicode = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
 
-// presentationCMap is the replacement, built once; mirrorCMap is the one of
-// the mirror copy of the font (pieces.go), where bracket pairs swap.
+// presentationCMap is the replacement; mirrorCMap is the one of the mirror
+// copy of the font (pieces.go), where bracket pairs swap. Each is built on
+// first use (the presentation map is ~1 MB to build; the window links this
+// package but prints a PDF rarely).
 var (
-	presentationCMap = buildCMap(false)
-	mirrorCMap       = buildCMap(true)
+	presentationCMap = sync.OnceValue(func() string { return buildCMap(false) })
+	mirrorCMap       = sync.OnceValue(func() string { return buildCMap(true) })
 )
 
 func buildCMap(mirror bool) string {
@@ -119,7 +122,7 @@ func fixToUnicode(pdf []byte) ([]byte, error) {
 	dict := func(cmap string) []byte {
 		return []byte("<</Length " + strconv.Itoa(len(cmap)) + ">>\nstream\n" + cmap)
 	}
-	newDict, mirrorDict := dict(presentationCMap), dict(mirrorCMap)
+	newDict, mirrorDict := dict(presentationCMap()), dict(mirrorCMap())
 	var at []int      // where each replaced CMap started, in the old file
 	var repl [][]byte // and what replaces it
 	for i := 0; ; {
