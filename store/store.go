@@ -63,6 +63,8 @@ type DB struct {
 	catalog *catalogCache        // the installed catalog in memory; see catalogcache.go
 	desk    *pishkhan.DeskConfig // set once initialised; it never changes after
 	stmts   map[string]*sql.Stmt // prepared statements of the hot paths
+
+	ckpt *checkpointer // background checkpoints; see checkpoint.go
 }
 
 // Open opens (creating if needed) the database at path, applies pending
@@ -77,7 +79,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// In a file: URI, SQLite reads '?' as the start of the query, '#' as the
 	// end of the path and '%' as an escape; a data folder may hold any of them.
 	uriPath := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
-	db, err := sql.Open("sqlite3", "file:"+uriPath+q)
+	if err := createNew(ctx, path, uriPath); err != nil {
+		return nil, storageError(err)
+	}
+	registerDriver()
+	db, err := sql.Open(driverName, "file:"+uriPath+q)
 	if err != nil {
 		return nil, storageError(fmt.Errorf("open %s: %w", path, err))
 	}
@@ -100,6 +106,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, storageError(fmt.Errorf("make %s owner-only: %w", f, err))
 		}
 	}
+	s.startCheckpointer()
 	return s, nil
 }
 
@@ -150,6 +157,7 @@ func (s *DB) check(ctx context.Context) error {
 
 // Close closes the database.
 func (s *DB) Close() error {
+	s.stopCheckpointer()
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -301,6 +309,7 @@ func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if s.OnCommit != nil {
 		s.OnCommit(time.Since(start))
 	}
+	s.committed()
 	return nil
 }
 

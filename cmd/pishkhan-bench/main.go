@@ -195,6 +195,9 @@ func measure(ctx context.Context, o options, log *slog.Logger) (report, error) {
 	if err := d.Store.SQL().QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&rep.Machine.SQLite); err != nil {
 		return rep, fmt.Errorf("read SQLite version: %w", err)
 	}
+	if err := d.Store.SQL().QueryRowContext(ctx, "PRAGMA page_size").Scan(&rep.Machine.PageSize); err != nil {
+		return rep, fmt.Errorf("read the page size: %w", err)
+	}
 	rep.SubServices = len(cat.SubServices)
 
 	if err := measureIntake(ctx, o, d, cat, work, &rep, log); err != nil {
@@ -595,7 +598,7 @@ func writeReport(w io.Writer, r report) error {
 	fmt.Fprintf(&b, "| OS | %s |\n", m.OS)
 	fmt.Fprintf(&b, "| Filesystem of --dir | %s |\n", m.Filesystem)
 	fmt.Fprintf(&b, "| Go | %s |\n", m.Go)
-	fmt.Fprintf(&b, "| SQLite | %s (WAL, synchronous=FULL) |\n\n", m.SQLite)
+	fmt.Fprintf(&b, "| SQLite | %s (WAL, synchronous=FULL, %d-byte pages, checkpoints when idle) |\n\n", m.SQLite, m.PageSize)
 
 	fmt.Fprintf(&b, "### Intake commit next to a raw fsync\n\n")
 	fmt.Fprintf(&b, "%d samples of each operation, interleaved in blocks of %d on the same filesystem. Intake mix: %s.\n\n",
@@ -608,7 +611,7 @@ func writeReport(w io.Writer, r report) error {
 	c := r.Commit
 	fmt.Fprintf(&b, "| COMMIT step of store.Intake (WAL write + fsync) | %s | %s | %s | %s | %s | %d |\n",
 		fmtMs(c.P50), fmtMs(c.P90), fmtMs(c.P99), fmtMs(c.Max), fmtMs(c.Mean), c.N)
-	fmt.Fprintf(&b, "\nOne intake's commit appends %d bytes (%d WAL frames) and fsyncs once.\n\n", r.WALBytes, r.WALBytes/4120)
+	fmt.Fprintf(&b, "\nOne intake's commit appends %d bytes (%d WAL frames) and fsyncs once.\n\n", r.WALBytes, r.WALBytes/(r.Machine.PageSize+24))
 	fmt.Fprintf(&b, "| Ratio | p50 | p99 | target | verdict |\n|---|---:|---:|---|---|\n")
 	fmt.Fprintf(&b, "| intake COMMIT / append 4 KB + fsync | %.2f× | %.2f× | ≤ %.1f× at p50 and p99 | %s |\n", r.CommitRatio50, r.CommitRatio99,
 		maxIntakeRatio, passFail(r.CommitRatio50 <= maxIntakeRatio && r.CommitRatio99 <= maxIntakeRatio))
@@ -660,6 +663,7 @@ type machine struct {
 	Filesystem string
 	Go         string
 	SQLite     string
+	PageSize   int
 }
 
 // describeMachine reads what it can; what it cannot read is "unknown".
