@@ -95,6 +95,11 @@ func TestOfflineWalkInSyncedLater(t *testing.T) {
 	if len(a.board.rows) != 1 || !a.board.rows[0].State.Unsent() {
 		t.Fatalf("board while offline: %+v", a.board.rows)
 	}
+	// Why, in words: the bar says the exchange cannot be reached.
+	eventually(t, "the reason on the bar", func() bool {
+		a.bar.refresh()
+		return a.bar.warning.Visible() && strings.Contains(shown(a.bar.warning), "مرکز تبادل")
+	})
 	capture(t, a, "offline")
 	if err := sim.SetFaults(exchangesim.Faults{}); err != nil {
 		t.Fatal(err)
@@ -111,6 +116,9 @@ func TestOfflineWalkInSyncedLater(t *testing.T) {
 	}
 	if !strings.Contains(shown(a.bar.pending), "خالی") {
 		t.Errorf("bar after sync: %q", shown(a.bar.pending))
+	}
+	if a.bar.warning.Visible() {
+		t.Errorf("a warning once synced: %q", shown(a.bar.warning))
 	}
 }
 

@@ -33,6 +33,7 @@ type syncBar struct {
 	progress *widget.ProgressBar
 	now      *widget.Button
 	row      *fyne.Container
+	box      *fyne.Container // row, warning and progress, one above the other
 }
 
 var (
@@ -52,7 +53,8 @@ func newSyncBar(a *App) *syncBar {
 	b.warning.Importance = widget.DangerImportance
 	dot := container.NewGridWrap(fyne.NewSize(14, 14), b.dot)
 	b.row = rtl.Row(container.NewCenter(dot), b.state, b.pending, b.last, b.now, layout.NewSpacer())
-	b.content = container.NewVBox(b.row, b.warning, b.progress)
+	b.box = container.NewVBox(b.row, b.warning, b.progress)
+	b.content = b.box
 	if !a.opts.Inline {
 		go b.follow()
 	}
@@ -80,6 +82,7 @@ type view struct {
 	oldest, last     time.Time
 	level            pishkhan.OfflineLevel
 	alert, errText   string
+	reason           string // Persian: why the last attempt failed (the replicator in this process)
 	done, total      int64
 	draining         bool
 }
@@ -88,7 +91,7 @@ func (b *syncBar) read() view {
 	if r := b.a.opts.Replicator; r != nil {
 		s := r.Status()
 		return view{online: s.Online, enrolled: s.Enrolled, pending: s.Pending, oldest: s.Oldest, last: s.LastSuccess, level: s.Level,
-			alert: s.Alert, errText: s.LastError, done: s.Done, total: s.Total, draining: s.Phase == replicator.PhaseSending && s.Total > 0}
+			alert: s.Alert, errText: s.LastError, reason: s.Reason, done: s.Done, total: s.Total, draining: s.Phase == replicator.PhaseSending && s.Total > 0}
 	}
 	rep, err := b.a.d.SyncStatus(b.a.ctx, false)
 	if err != nil {
@@ -135,6 +138,16 @@ func (b *syncBar) refresh() {
 		w = "مدتی است درخواست‌ها به مرکز نرسیده‌اند؛ اتصال شبکه را بررسی کنید."
 		b.warning.Importance = widget.WarningImportance
 	}
+	if v.alert == "" && !v.online && v.reason != "" {
+		// Why the last attempt failed, in words (an untrusted certificate
+		// and a dead network call for different people).
+		if w == "" {
+			w = v.reason
+			b.warning.Importance = widget.MediumImportance
+		} else {
+			w += " " + v.reason
+		}
+	}
 	b.warning.SetText(w)
 	if w == "" {
 		b.warning.Hide()
@@ -142,13 +155,16 @@ func (b *syncBar) refresh() {
 		b.warning.Show()
 	}
 	b.row.Refresh() // the labels' widths changed
-	if v.draining {
+	// A drain's progress, while it moves: offline, the reason says why
+	// nothing is sent, and a bar stuck at 0% would only repeat it.
+	if v.draining && (v.online || v.done > 0) {
 		b.progress.Max = float64(v.total)
 		b.progress.SetValue(float64(v.done))
 		b.progress.Show()
 	} else {
 		b.progress.Hide()
 	}
+	b.box.Refresh() // the warning or the progress may have appeared or gone: lay the bar out again
 }
 
 // syncNow wakes the replicator, if one runs in this process.

@@ -18,6 +18,7 @@ import (
 	"github.com/cenkalti/backoff/v4"
 
 	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/persian"
 	"github.com/pishkhan/pishkhan/sync/exchange"
 )
 
@@ -108,6 +109,7 @@ type Status struct {
 	LastSuccess    time.Time
 	LastError      string // English
 	LastErrorAt    time.Time
+	Reason         string // Persian: why the last attempt failed, for the clerk; "" after a success
 	Alert          string    // set when the desk's identity was refused
 	RetryAt        time.Time // when the next attempt is due, in PhaseBackoff
 	Done, Total    int64     // progress of the current drain (requests) or catalog download (bytes)
@@ -376,7 +378,7 @@ func (r *Replicator) Cycle(ctx context.Context) error {
 		if rerr := r.out.RecordSyncSuccess(ctx, now); rerr != nil {
 			return fmt.Errorf("record sync success: %w", rerr)
 		}
-		r.update(func(s *Status) { s.Online = true })
+		r.update(func(s *Status) { s.Online, s.Reason = true, "" })
 		_, rerr := r.refresh(ctx)
 		return rerr
 	}
@@ -384,7 +386,8 @@ func (r *Replicator) Cycle(ctx context.Context) error {
 		return ctx.Err()
 	}
 	online := reached(err)
-	r.update(func(s *Status) { s.Online = online })
+	reason := persianReason(err, online)
+	r.update(func(s *Status) { s.Online, s.Reason = online, reason })
 	var he *exchange.HTTPError
 	if errors.As(err, &he) && he.Auth() {
 		err = fmt.Errorf("%w: %w", ErrAuth, err)
@@ -398,6 +401,31 @@ func (r *Replicator) Cycle(ctx context.Context) error {
 	}
 	r.refresh(context.WithoutCancel(ctx))
 	return err
+}
+
+// persianReason says in Persian, for the clerk's sync bar, why a sync
+// attempt failed: the desk's own words when err carries them (an untrusted
+// certificate, a wrong address), else what kind of failure it was. Every
+// reason ends by saying what happens next.
+func persianReason(err error, reached bool) string {
+	var pe *pishkhan.Error
+	if errors.As(err, &pe) && pe.Persian != "" {
+		return pe.Persian
+	}
+	var he *exchange.HTTPError
+	switch {
+	case errors.Is(err, ErrAuth), errors.As(err, &he) && he.Auth():
+		return "مرکز تبادل هویت این میز را نپذیرفت؛ کارشناس فنی باید میز را دوباره بپیوندد. درخواست‌ها محفوظ‌اند."
+	case errors.Is(err, ErrNotEnrolled):
+		return "این میز هنوز به مرکز تبادل نپیوسته است؛ درخواست‌ها تا پیوستن در صف می‌مانند."
+	case errors.As(err, &he) && he.Temporary():
+		return "مرکز تبادل موقتاً پاسخ نمی‌دهد؛ ارسال خودکار دوباره تلاش می‌شود."
+	case errors.As(err, &he):
+		return fmt.Sprintf("مرکز تبادل پاسخ خطا داد (کد %s)؛ ارسال خودکار دوباره تلاش می‌شود.", persian.FormatInt(int64(he.Status)))
+	case !reached:
+		return "مرکز تبادل در دسترس نیست؛ اتصال شبکه را بررسی کنید. درخواست‌ها محفوظ‌اند و با برگشت اتصال ارسال می‌شوند."
+	}
+	return "پاسخ مرکز تبادل خوانده نشد؛ ارسال خودکار دوباره تلاش می‌شود."
 }
 
 // reached tells whether err came from the exchange itself (it answered)
