@@ -109,7 +109,7 @@ type Status struct {
 	LastSuccess    time.Time
 	LastError      string // English
 	LastErrorAt    time.Time
-	Reason         string // Persian: why the last attempt failed, for the clerk; "" after a success
+	Reason         string    // Persian: why the last attempt failed, for the clerk; "" after a success
 	Alert          string    // set when the desk's identity was refused
 	RetryAt        time.Time // when the next attempt is due, in PhaseBackoff
 	Done, Total    int64     // progress of the current drain (requests) or catalog download (bytes)
