@@ -80,7 +80,9 @@ type checkpointer struct {
 	kick chan struct{} // a commit happened
 	stop chan struct{}
 	done chan struct{}
-	idle atomic.Int64 // how long without a commit before a checkpoint (ns); idleCheckpoint, tests change it
+
+	stopOnce sync.Once
+	idle     atomic.Int64 // how long without a commit before a checkpoint (ns); idleCheckpoint, tests change it
 
 	// onCheckpoint, when set before a commit, is told of each background
 	// checkpoint: the log's size in pages and how many were copied.
@@ -94,7 +96,8 @@ func (s *DB) startCheckpointer() {
 	go s.checkpointLoop(c)
 }
 
-// committed tells the checkpointer that a transaction was committed.
+// committed tells the checkpointer that a transaction was committed (once
+// it has stopped, the kick is simply dropped).
 func (s *DB) committed() {
 	if s.ckpt == nil {
 		return
@@ -152,7 +155,6 @@ func (s *DB) stopCheckpointer() {
 	if s.ckpt == nil {
 		return
 	}
-	close(s.ckpt.stop)
+	s.ckpt.stopOnce.Do(func() { close(s.ckpt.stop) })
 	<-s.ckpt.done
-	s.ckpt = nil
 }
