@@ -57,4 +57,8 @@ for d in ex range mixed; do
   (cd "$check" && sh run.sh "$out/$d.pdf" | grep -v '^pdf.js: ')
   python3 "$check/show.py" "$out/$d.pdf.cmp.json" > "$out/$d.failures.txt"
 done
-echo "pdfjs-check: outputs and the lines that fail ($d.failures.txt) are in $out"
+# Firefox's find bar (pdf.js's PDFFindController): matches per query in the example.
+echo "=== find (pdf.js), the example"
+(cd "$check" && node find.mjs "$out/ex.pdf" "شماره ۲۱۴" "۲۱۴" "زمان چاپ" "صفحه ۱ از ۵" "جمع کل" \
+  "به دست مدیر دفتر" "۴۴٬۹۸۰٬۰۰۰ ریال" "۴۴٬۹۸۰٬۰۰۰" "Sara Ahmadi" "1234-ABC" "(modir)")
+echo "pdfjs-check: outputs and the lines that fail (DOC.failures.txt) are in $out"
