@@ -18,8 +18,8 @@ import (
 // text from the PDF would get presentation forms: they look right but are
 // not the letters a search or a database expects. fixToUnicode replaces
 // that CMap with one that maps each presentation form of a single letter
-// back to that letter (ﺑ → ب; ligatures such as ﻻ stay as they are, see
-// buildCMap) and every other code to itself, and moves the cross-reference offsets after it by the change in
+// back to that letter (ﺑ → ب; the lam-alef ligatures to their two letters,
+// see buildCMap) and every other code to itself, and moves the cross-reference offsets after it by the change in
 // length. The CMap stream is written uncompressed by fpdf, so this is a
 // byte-exact replacement.
 
@@ -86,13 +86,18 @@ func buildCMap(mirror bool) string {
 	// The presentation-form blocks, code by code.
 	for c := 0xFB00; c <= 0xFEFF; c++ {
 		d := norm.NFKC.String(string(rune(c)))
-		if c >= 0xFE00 && c <= 0xFE0F || d == "" || len([]rune(d)) > 1 {
-			// Variation selectors map to themselves, and so do ligatures
-			// (lam-alef above all): poppler expands a ligature and then
-			// reverses the right-to-left line character by character, so
-			// ﻻ mapped to «لا» would be copied as «ال». Kept as the
-			// ligature it copies right, displays right, and NFKC turns it
-			// into «لا».
+		switch rs := []rune(d); {
+		case c >= 0xFEF5 && c <= 0xFEFC:
+			// The lam-alef ligatures map to their two letters in visual
+			// order, alef then lam: pdf.js and poppler both expand a
+			// glyph's text and then reverse the right-to-left piece
+			// character by character, so «ال» here is copied as «لا» (and
+			// «لا» here was copied as «ال»). Measured with both
+			// (docs/pdfjs-check); TestCopiedTextIsLetters.
+			d = string([]rune{rs[1], rs[0]})
+		case c >= 0xFE00 && c <= 0xFE0F || d == "" || len(rs) > 1:
+			// Variation selectors and other ligatures (the report draws
+			// none) map to themselves.
 			d = string(rune(c))
 		}
 		var hex strings.Builder
