@@ -33,12 +33,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/atomicfile"
 	"github.com/pishkhan/pishkhan/persian"
 	"github.com/pishkhan/pishkhan/sync/exchange"
 )
@@ -236,14 +236,14 @@ func (d *Desk) WithExchangeCA(ctx context.Context, pemData []byte, by Actor, try
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, caFileDamaged(path, err)
 	}
-	if err := writeFileAtomic(path, encodeCA(certs)); err != nil {
+	if err := atomicfile.Write(path, ".exchange-ca-*", encodeCA(certs)); err != nil {
 		return nil, pishkhan.WrapError(err, pishkhan.EInternal, "گواهی مرجع (CA) ذخیره نشد.", "save the exchange CA")
 	}
 	if try != nil {
 		if err := try(); err != nil {
 			var rerr error
 			if had {
-				rerr = writeFileAtomic(path, prev)
+				rerr = atomicfile.Write(path, ".exchange-ca-*", prev)
 			} else if rerr = os.Remove(path); errors.Is(rerr, fs.ErrNotExist) {
 				rerr = nil
 			}
@@ -280,40 +280,6 @@ func (d *Desk) ClearExchangeCA(ctx context.Context, by Actor) (bool, error) {
 		return false, pishkhan.WrapError(err, pishkhan.EInternal, "پرونده گواهی مرجع (CA) پاک نشد.", "remove the exchange CA")
 	}
 	return true, d.Store.AppendAudit(ctx, by.Name(), "sync.ca.clear", CAFile, "")
-}
-
-// writeFileAtomic writes data to path owner-only through a temporary file
-// in the same folder and a rename, so a reader sees the old file or the new
-// one, never half of one.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".exchange-ca-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if dir, err := os.Open(filepath.Dir(path)); err == nil { // make the rename durable
-		dir.Sync()
-		dir.Close()
-	}
-	return nil
 }
 
 // ---- the HTTP client ----

@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/atomicfile"
 	"github.com/pishkhan/pishkhan/democatalog"
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/persian"
@@ -213,7 +212,7 @@ func cmdCatalog(e *env, args []string) error {
 			_, err = e.stdout.Write(append(b, '\n'))
 			return err
 		}
-		if err := writeFileAtomic(pos[0], append(b, '\n')); err != nil {
+		if err := atomicfile.Write(pos[0], ".pishkhan-*.tmp", append(b, '\n')); err != nil {
 			return pishkhan.WrapError(err, pishkhan.EInternal, "پرونده نوشته نشد.", "write %s", pos[0])
 		}
 		return nil
@@ -551,28 +550,6 @@ func cmdPurge(e *env, args []string) error {
 
 func cmdVersion(e *env, args []string) error {
 	return e.emit(map[string]any{"version": version}, func(w io.Writer) { fmt.Fprintln(w, "pishkhan", version) })
-}
-
-// writeFileAtomic writes a file through a temporary file and a rename, so a
-// crash or a full disk never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pishkhan-*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := firstErr(werr, serr, cerr); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
 }
 
 func firstErr(errs ...error) error {

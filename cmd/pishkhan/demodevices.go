@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/atomicfile"
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/devices/cardreader"
 	"github.com/pishkhan/pishkhan/devices/cardsim"
@@ -98,10 +99,10 @@ func (dv *demoDevices) save(ctx context.Context, w io.Writer, name string) error
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(base+".png", img); err != nil {
+		if err := atomicfile.Write(base+".png", ".pishkhan-*.tmp", img); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(base+".txt", []byte(j.Text(nil))); err != nil {
+		if err := atomicfile.Write(base+".txt", ".pishkhan-*.tmp", []byte(j.Text(nil))); err != nil {
 			return err
 		}
 		state := "complete, cut"

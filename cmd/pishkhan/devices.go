@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pishkhan/pishkhan/atomicfile"
 	"github.com/pishkhan/pishkhan/desk"
 	"github.com/pishkhan/pishkhan/devices/cardprofile"
 	"github.com/pishkhan/pishkhan/devices/cardreader"
@@ -297,7 +298,7 @@ func writePreview(path string, data []byte, p escpos.Profile) error {
 	if err := png.Encode(&b, img); err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
-	return writeFileAtomic(path, b.Bytes())
+	return atomicfile.Write(path, ".pishkhan-*.tmp", b.Bytes())
 }
 
 // openReader opens the card reader the flags name, starting a simulator

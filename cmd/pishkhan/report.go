@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/pishkhan/pishkhan"
+	"github.com/pishkhan/pishkhan/atomicfile"
 	"github.com/pishkhan/pishkhan/persian"
 )
 
@@ -63,7 +64,7 @@ func cmdReport(e *env, args []string) error {
 	if err := d.ReportPDF(e.ctx, &buf, from, to); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(*out, ".pishkhan-*.tmp", buf.Bytes()); err != nil {
 		return err
 	}
 	return e.emit(map[string]any{"file": *out, "bytes": buf.Len(), "from": from.String(), "to": to.String()}, func(w io.Writer) {

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
+
+	"github.com/pishkhan/pishkhan/atomicfile"
 )
 
 // GenerateKey makes a new desk key from rand (crypto/rand when nil).
@@ -30,32 +31,8 @@ func SaveKey(path string, key ed25519.PrivateKey) error {
 		return fmt.Errorf("encode desk key: %w", err)
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".desk-key-*")
-	if err != nil {
+	if err := atomicfile.Write(path, ".desk-key-*", data); err != nil {
 		return fmt.Errorf("save desk key: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		tmp.Close()
-		return fmt.Errorf("save desk key: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save desk key: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save desk key: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save desk key: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save desk key: %w", err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil { // make the rename durable
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
