@@ -1,5 +1,7 @@
 package pishkhan
 
+import "slices"
+
 // Action is something done at the desk that not every role may do. The desk
 // checks it before it touches anything; the window only hides what a role
 // may not do.
@@ -36,24 +38,10 @@ var permissions = map[Role][]Action{
 var setupActions = []Action{ActDeskSetup, ActUsers, ActDevices, ActEnrol}
 
 // Can reports whether the role may do a.
-func (r Role) Can(a Action) bool {
-	for _, x := range permissions[r] {
-		if x == a {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Can(a Action) bool { return slices.Contains(permissions[r], a) }
 
 // SetupMay reports whether a may be done while the desk has no users.
-func SetupMay(a Action) bool {
-	for _, x := range setupActions {
-		if x == a {
-			return true
-		}
-	}
-	return false
-}
+func SetupMay(a Action) bool { return slices.Contains(setupActions, a) }
 
 // Persian names the action for a refusal on screen.
 func (a Action) Persian() string {

@@ -112,7 +112,7 @@ func redactAttr(a slog.Attr, hide bool, depth int) (slog.Attr, bool) {
 	}
 	switch v.Kind() {
 	case slog.KindString:
-		if s := v.String(); hasCandidate(s) {
+		if s := v.String(); len(s) > 0 {
 			if r := RedactString(s); r != s {
 				return slog.String(a.Key, r), true
 			}
@@ -186,7 +186,7 @@ func fieldsOf(rv reflect.Value, depth int) ([]slog.Attr, bool) {
 			// if it holds personal data, the group is what gets logged.
 			if personalKey(f.Name) && !rv.Field(i).IsZero() {
 				changed = true
-			} else if s := fmt.Sprintf("%+v", rv.Field(i)); hasCandidate(s) && RedactString(s) != s {
+			} else if s := fmt.Sprintf("%+v", rv.Field(i)); RedactString(s) != s {
 				changed = true
 			}
 		}

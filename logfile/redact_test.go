@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pishkhan/pishkhan"
 )
@@ -303,7 +304,7 @@ func FuzzRedact(f *testing.F) {
 
 		// Plant a 10-digit number between spaces at a rune boundary.
 		k := int(pos % uint(len(s)+1))
-		for k > 0 && k < len(s) && !utf8RuneStart(s[k]) {
+		for k > 0 && k < len(s) && !utf8.RuneStart(s[k]) {
 			k--
 		}
 		zero := scripts[int(script)%len(scripts)]
@@ -336,5 +337,3 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

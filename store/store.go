@@ -376,12 +376,6 @@ func storageError(err error) error {
 	return pishkhan.WrapError(err, pishkhan.EInternal, "خواندن یا نوشتن پایگاه داده ممکن نشد.", "database")
 }
 
-// isDiskFull reports whether err says the disk holding the data (or the
-// user's quota on it) is full. SQLite answers SQLITE_FULL when a write to
-// the database or its WAL runs out of space (and when max_page_count is
-// reached), but other writes that hit ENOSPC come back as SQLITE_IOERR or
-// SQLITE_CANTOPEN with the errno alongside (growing the -shm index, for
-// one); file errors outside SQLite carry the errno in their chain.
 // ownerOnlyFiles are the files Open makes owner-only (none on Windows).
 func ownerOnlyFiles(path string) []string {
 	if runtime.GOOS == "windows" {
@@ -390,6 +384,12 @@ func ownerOnlyFiles(path string) []string {
 	return []string{path, path + "-wal", path + "-shm"}
 }
 
+// isDiskFull reports whether err says the disk holding the data (or the
+// user's quota on it) is full. SQLite answers SQLITE_FULL when a write to
+// the database or its WAL runs out of space (and when max_page_count is
+// reached), but other writes that hit ENOSPC come back as SQLITE_IOERR or
+// SQLITE_CANTOPEN with the errno alongside (growing the -shm index, for
+// one); file errors outside SQLite carry the errno in their chain.
 func isDiskFull(err error) bool {
 	var se sqlite3.Error
 	if errors.As(err, &se) {
