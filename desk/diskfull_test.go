@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -314,16 +313,7 @@ func runFullDisk(t *testing.T, dir string, fd fullDisk) {
 func checkDiskFullError(t *testing.T, err error) {
 	t.Helper()
 	expectCode(t, err, pishkhan.EDiskFull, "")
-	if errAs(err) == nil {
-		t.Errorf("%v is not a *pishkhan.Error", err)
-	}
-	if msg := err.Error(); !strings.HasPrefix(msg, "disk full") || strings.Contains(strings.ToLower(msg), "internal") {
-		t.Errorf("English message %q does not start with \"disk full\", or says internal", msg)
-	}
-	if p := pishkhan.PersianMessage(err); !strings.Contains(p, "دیسک پر است") || !strings.Contains(p, "فضای دیسک را آزاد کنید") ||
-		strings.Contains(p, "داخلی") {
-		t.Errorf("Persian message %q does not say that the disk is full and to free space", p)
-	}
+	storetest.CheckDiskFullMessages(t, err)
 	var errno syscall.Errno
 	if errors.As(err, &errno) && errno != syscall.ENOSPC && errno != syscall.EDQUOT {
 		t.Errorf("disk full error %v carries errno %v", err, errno)

@@ -59,13 +59,7 @@ func TestClassifyDiskFull(t *testing.T) {
 func checkDiskFull(t *testing.T, err error) {
 	t.Helper()
 	wantCode(t, err, pishkhan.EDiskFull)
-	if msg := err.Error(); !strings.HasPrefix(msg, "disk full") || strings.Contains(strings.ToLower(msg), "internal") {
-		t.Errorf("English message %q does not start with \"disk full\", or says internal", msg)
-	}
-	if p := pishkhan.PersianMessage(err); !strings.Contains(p, "دیسک پر است") || !strings.Contains(p, "فضای دیسک را آزاد کنید") ||
-		strings.Contains(p, "داخلی") {
-		t.Errorf("Persian message %q does not say that the disk is full and to free space", p)
-	}
+	storetest.CheckDiskFullMessages(t, err)
 }
 
 // TestIntakeAtPageLimit files requests until SQLite refuses to grow the
