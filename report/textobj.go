@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strconv"
@@ -104,14 +105,15 @@ func (t *textObject) show(xPt float64, s string) {
 		t.b = append(t.b, " 0"...)
 	}
 	t.b = append(t.b, " Td ("...)
-	for _, u := range utf16.Encode([]rune(s)) {
-		t.b = appendEscaped(t.b, byte(u>>8))
-		t.b = appendEscaped(t.b, byte(u))
-	}
-	t.b = append(t.b, ")Tj"...)
+	var units [2]uint16
 	for _, c := range s {
 		t.used[int(c)] = int(c)
+		for _, u := range utf16.AppendRune(units[:0], c) {
+			t.b = appendEscaped(t.b, byte(u>>8))
+			t.b = appendEscaped(t.b, byte(u))
+		}
 	}
+	t.b = append(t.b, ")Tj"...)
 	t.x = x
 	t.n++
 }
@@ -129,7 +131,7 @@ func (t *textObject) end() {
 		return
 	}
 	t.b = append(t.b, " ET Q"...)
-	t.pdf.RawWriteStr(string(t.b))
+	t.pdf.RawWriteBuf(bytes.NewReader(t.b)) // the same bytes and newline as RawWriteStr, without a copy
 }
 
 // appendEscaped appends one byte of a PDF literal string.
