@@ -22,6 +22,25 @@ var mirrors = map[rune]rune{
 	'«': '»', '»': '«', '‹': '›', '›': '‹',
 }
 
+// Mirror is the character drawn for r in right-to-left text (rule L4):
+// the other of a pair of brackets or quotes, with ok; r itself otherwise.
+func Mirror(r rune) (m rune, ok bool) {
+	if m, ok := mirrors[r]; ok {
+		return m, true
+	}
+	return r, false
+}
+
+// Mirrored calls yield with each character that is mirrored in
+// right-to-left text and its mirror image.
+func Mirrored(yield func(r, m rune) bool) {
+	for r, m := range mirrors {
+		if !yield(r, m) {
+			return
+		}
+	}
+}
+
 // brackets pairs the opening brackets with their closing ones (BD16).
 var brackets = map[rune]rune{'(': ')', '[': ']', '{': '}'}
 

@@ -73,3 +73,27 @@ func TestRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestMirror: the mirrored characters come in pairs, Mirror and Mirrored
+// agree, and Visual draws them mirrored in right-to-left text.
+func TestMirror(t *testing.T) {
+	n := 0
+	for r, m := range persian.Mirrored {
+		n++
+		if back, ok := persian.Mirror(m); !ok || back != r {
+			t.Errorf("%q mirrors to %q, which mirrors to %q (%v)", r, m, back, ok)
+		}
+		if got, ok := persian.Mirror(r); !ok || got != m {
+			t.Errorf("Mirror(%q) = %q, %v; Mirrored says %q", r, got, ok, m)
+		}
+		if v := persian.Visual("الف" + string(r) + "ب"); !strings.ContainsRune(v, m) {
+			t.Errorf("Visual does not mirror %q: %q", r, v)
+		}
+	}
+	if n < 12 {
+		t.Errorf("%d mirrored characters; want the brackets, angle brackets and guillemets (12)", n)
+	}
+	if m, ok := persian.Mirror('a'); ok || m != 'a' {
+		t.Errorf("Mirror('a') = %q, %v", m, ok)
+	}
+}

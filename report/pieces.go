@@ -148,7 +148,7 @@ func logicalText(vis []rune, p piece) string {
 	if p.level%2 == 1 {
 		slices.Reverse(rs)
 		for i, r := range rs {
-			if m, ok := mirrorOf[r]; ok {
+			if m, ok := persian.Mirror(r); ok {
 				rs[i] = m
 			}
 		}
@@ -166,12 +166,9 @@ func visible(rs []rune) int {
 	return n
 }
 
-var mirrorOf = map[rune]rune{
-	'(': ')', ')': '(', '[': ']', ']': '[', '{': '}', '}': '{', '<': '>', '>': '<',
-	'«': '»', '»': '«', '‹': '›', '›': '‹',
-}
-
-func isMirrored(r rune) bool { _, ok := mirrorOf[r]; return ok }
+// isMirrored reports the brackets and quotes drawn mirrored in
+// right-to-left text (persian.Mirror).
+func isMirrored(r rune) bool { _, ok := persian.Mirror(r); return ok }
 
 // surelyRTL tells whether pdf.js reads text as right to left with room to
 // spare: the share of right-to-left characters, counting the two a bridge

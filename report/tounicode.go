@@ -10,6 +10,8 @@ import (
 	"unicode/utf16"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/pishkhan/pishkhan/persian"
 )
 
 // fpdf embeds each UTF-8 font with a fixed ToUnicode CMap that maps every
@@ -44,7 +46,7 @@ func buildCMap(mirror bool) string {
 		// The mirror font draws only mirrored brackets: each maps to its
 		// pair.
 		var pairs []string
-		for r, m := range mirrorOf {
+		for r, m := range persian.Mirrored {
 			pairs = append(pairs, fmt.Sprintf("<%04X> <%04X>", r, m))
 		}
 		sort.Strings(pairs)
