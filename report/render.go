@@ -264,8 +264,16 @@ func (r *renderer) text(l line, x0, y, x1 float64, a align) {
 	default:
 		x = x0
 	}
+	if drawHook != nil {
+		drawHook(r.pdf.PageNo(), x, y, l)
+	}
 	r.drawPieces(l, x, y)
 }
+
+// drawHook, when set, is told of every line drawn: the measurement of what
+// text extractors copy (docs/pdfjs-check, report/dump_test.go under the
+// build tag pdfjscheck) records each line's place and logical text.
+var drawHook func(page int, x, y float64, l line)
 
 // --- layout ---------------------------------------------------------------
 

@@ -86,10 +86,11 @@ func isBidiControl(r rune) bool {
 
 // line is one drawn line: shaped, in visual order, and its width in mm.
 type line struct {
-	vis    string  // the glyphs from left to right: persian.Visual of the shaped text
-	w      float64 // mm, in the font it was measured in
-	visR   []rune  // vis
-	pieces []piece // how it is written for text extractors (pieces.go)
+	vis     string  // the glyphs from left to right: persian.Visual of the shaped text
+	w       float64 // mm, in the font it was measured in
+	visR    []rune  // vis
+	pieces  []piece // how it is written for text extractors (pieces.go)
+	logical string  // the text as typed (for drawHook)
 }
 
 // measurer measures text in the font currently set on pdf.
@@ -102,7 +103,7 @@ type measurer struct {
 func (m measurer) visual(logical string) line {
 	visR, ps := linePieces(persian.Shape(logical))
 	v := string(visR)
-	return line{v, m.pdf.GetStringWidth(v), visR, ps}
+	return line{v, m.pdf.GetStringWidth(v), visR, ps, logical}
 }
 
 // width is the drawn width of a logical piece of text without line breaks:

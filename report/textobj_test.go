@@ -132,10 +132,3 @@ func TestEscapedLiteral(t *testing.T) {
 		t.Errorf("escaped %q, want %q", b, want)
 	}
 }
-
-// TestInstrumentPatchApplies keeps docs/pdfjs-check/instrument.patch (the
-// hook make pdfjs-check adds to a scratch copy) applying to this package.
-func TestInstrumentPatchApplies(t *testing.T) {
-	t.Parallel()
-	run(t, "git", "-C", "..", "apply", "--check", "docs/pdfjs-check/instrument.patch")
-}

@@ -42,15 +42,16 @@ if [ ! -d "$check/node_modules/pdfjs-dist" ]; then
   (cd "$check" && npm ci --no-audit --no-fund >/dev/null)
 fi
 
-# The documents, written by an instrumented copy of the repository.
-src="$out/src"
-rm -rf "$src"
-mkdir -p "$src"
-(cd "$root" && git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$src")
-(cd "$src" && git apply "$check/instrument.patch" && cp "$check/dump_test.go.txt" report/zz_dump_test.go)
-(cd "$src" && DUMP_PDF="$out/ex.pdf" go test -count=1 -run 'TestDump$' ./report/ >/dev/null)
-(cd "$src" && DUMP_RANGE=1 DUMP_PDF="$out/range.pdf" go test -count=1 -run 'TestDump$' ./report/ >/dev/null)
-(cd "$src" && DUMP_MIXED=1 DUMP_PDF="$out/mixed.pdf" go test -count=1 -run 'TestDumpMixed' ./report/ >/dev/null)
+# The documents and the logical text of every drawn line, written by
+# report/dump_test.go (build tag pdfjscheck).
+dump() { # dump TEST VAR=VALUE...
+  local run=$1
+  shift
+  (cd "$root" && env "$@" go test -tags pdfjscheck -count=1 -run "$run" ./report/ >/dev/null)
+}
+dump 'TestDump$' DUMP_PDF="$out/ex.pdf"
+dump 'TestDump$' DUMP_RANGE=1 DUMP_PDF="$out/range.pdf"
+dump 'TestDumpMixed' DUMP_MIXED=1 DUMP_PDF="$out/mixed.pdf"
 
 for d in ex range mixed; do
   echo "=== $d"

@@ -1,3 +1,9 @@
+//go:build pdfjscheck
+
+// The measurement behind docs/pdfjs-check (make pdfjs-check): it writes
+// the report's example documents and every drawn line's logical text. Not
+// part of make test.
+
 package report
 
 import (
@@ -21,11 +27,11 @@ type dumpLine struct {
 func TestDump(t *testing.T) {
 	out := os.Getenv("DUMP_PDF")
 	if out == "" {
-		t.Skip("no DUMP_PDF")
+		t.Fatal("set DUMP_PDF to the PDF to write")
 	}
 	var ls []dumpLine
 	drawHook = func(page int, x, y float64, l line) {
-		ls = append(ls, dumpLine{page, x, y, l.w, l.log, l.vis})
+		ls = append(ls, dumpLine{page, x, y, l.w, l.logical, l.vis})
 	}
 	defer func() { drawHook = nil }()
 	d := testDay(60, 1)
@@ -82,12 +88,12 @@ func mixedText(rng *rand.Rand) string {
 func TestDumpMixed(t *testing.T) {
 	out := os.Getenv("DUMP_PDF")
 	if out == "" || os.Getenv("DUMP_MIXED") == "" {
-		t.Skip()
+		t.Fatal("set DUMP_PDF to the PDF to write, and DUMP_MIXED")
 	}
 	rng := rand.New(rand.NewPCG(7, 7))
 	var ls []dumpLine
 	drawHook = func(page int, x, y float64, l line) {
-		ls = append(ls, dumpLine{page, x, y, l.w, l.log, l.vis})
+		ls = append(ls, dumpLine{page, x, y, l.w, l.logical, l.vis})
 	}
 	defer func() { drawHook = nil }()
 	d := testDay(60, 1)
