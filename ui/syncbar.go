@@ -138,7 +138,7 @@ func (b *syncBar) refresh() {
 		w = "مدتی است درخواست‌ها به مرکز نرسیده‌اند؛ اتصال شبکه را بررسی کنید."
 		b.warning.Importance = widget.WarningImportance
 	}
-	if v.alert == "" && !v.online && v.reason != "" {
+	if v.enrolled && v.alert == "" && !v.online && v.reason != "" {
 		// Why the last attempt failed, in words (an untrusted certificate
 		// and a dead network call for different people).
 		if w == "" {

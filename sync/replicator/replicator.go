@@ -362,15 +362,22 @@ func (r *Replicator) Cycle(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read sync state: %w", err)
 	}
+	// stopped is a cycle that cannot start, and says why on the sync bar
+	// too (no reason from an earlier cycle stays there).
+	stopped := func(err error) error {
+		reason := persianReason(err, false)
+		r.update(func(s *Status) { s.Reason = reason })
+		return err
+	}
 	if !ss.Enrolled() {
-		return ErrNotEnrolled
+		return stopped(ErrNotEnrolled)
 	}
 	if ss.Alert != "" {
-		return fmt.Errorf("%w: %s", ErrAuth, ss.Alert)
+		return stopped(fmt.Errorf("%w: %s", ErrAuth, ss.Alert))
 	}
 	client, err := r.clientFor(ctx, ss)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrNotEnrolled, err)
+		return stopped(fmt.Errorf("%w: %w", ErrNotEnrolled, err))
 	}
 	err = r.cycle(ctx, client, ss)
 	now := r.cfg.Now()

@@ -214,6 +214,15 @@ func TestAuthRefusalStopsAndAlerts(t *testing.T) {
 	if ss.Alert == "" {
 		t.Error("the alert was not recorded")
 	}
+	// A new replicator (the window started again) stops before calling the
+	// exchange, and says why.
+	rep = r.replicator(fastConfig())
+	if err := rep.Cycle(ctx); !errors.Is(err, replicator.ErrAuth) {
+		t.Fatalf("Cycle with the alert raised: %v, want ErrAuth", err)
+	}
+	if reason := rep.Status().Reason; !strings.Contains(reason, "هویت این میز") {
+		t.Errorf("reason on the bar %q, want the refused identity", reason)
+	}
 	// Run stops too instead of hammering the exchange, until SyncNow after a re-enrolment.
 	batchCalls := r.callsTo(exchange.PathBatch)
 	rep = r.replicator(fastConfig())
