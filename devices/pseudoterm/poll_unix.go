@@ -8,11 +8,13 @@ import (
 )
 
 // pollable returns f as a non-blocking, poller-managed file, so that
-// closing it (Unplug) ends a Read in progress. creack/pty's ioctls leave
-// the master in blocking mode, where Close waits for the Read to return.
+// closing it (Unplug) ends a Read in progress; f itself is closed, on an
+// error too. creack/pty's ioctls leave the master in blocking mode, where
+// Close waits for the Read to return.
 func pollable(f *os.File) (*os.File, error) {
 	fd, err := syscall.Dup(int(f.Fd()))
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
 	f.Close()

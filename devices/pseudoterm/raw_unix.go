@@ -1,4 +1,4 @@
-//go:build darwin
+//go:build linux || darwin
 
 package pseudoterm
 
@@ -9,7 +9,8 @@ import (
 )
 
 // makeRaw puts the pseudo-terminal in raw mode (no echo, no line editing,
-// no CR/LF translation, 8 bits) before any client opens it.
+// no CR/LF translation, 8 bits), as a serial line to a reader must be,
+// before any client opens it.
 func makeRaw(f *os.File) error {
 	sc, err := f.SyscallConn()
 	if err != nil {
@@ -18,7 +19,7 @@ func makeRaw(f *os.File) error {
 	var serr error
 	err = sc.Control(func(fd uintptr) {
 		var t syscall.Termios
-		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCGETA, uintptr(unsafe.Pointer(&t))); e != 0 {
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, ioctlGetTermios, uintptr(unsafe.Pointer(&t))); e != 0 {
 			serr = e
 			return
 		}
@@ -28,7 +29,7 @@ func makeRaw(f *os.File) error {
 		t.Cflag &^= syscall.CSIZE | syscall.PARENB
 		t.Cflag |= syscall.CS8
 		t.Cc[syscall.VMIN], t.Cc[syscall.VTIME] = 1, 0
-		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCSETA, uintptr(unsafe.Pointer(&t))); e != 0 {
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, ioctlSetTermios, uintptr(unsafe.Pointer(&t))); e != 0 {
 			serr = e
 		}
 	})
