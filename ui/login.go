@@ -63,28 +63,18 @@ func (a *App) showFirstRun() {
 	msg := rtl.NewParagraph("")
 	a.firstRun = &firstRunScreen{office: office, name: name, deskNo: deskNo, user: user, full: full, pin: pin, exURL: exURL, exCode: exCode, message: msg}
 	save := rtl.Button("راه‌اندازی میز", func() {
-		setup, err := a.d.SetupActor(a.ctx)
+		boss, err := a.d.FirstRun(a.ctx, desk.FirstRunInput{
+			Desk:       desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text},
+			Supervisor: desk.AddUserInput{Username: user.Text, FullName: full.Text, PIN: pin.Text},
+		})
+		releasePINMemory() // the new PIN was hashed and checked
 		if err != nil {
 			msg.SetText(persianOr(err, "راه‌اندازی انجام نشد."))
-			return
-		}
-		if _, err := a.d.Init(a.ctx, desk.InitInput{OfficeCode: office.Text, OfficeName: name.Text, DeskNumber: deskNo.Text}, setup); err != nil {
-			msg.SetText(persianOr(err, "راه‌اندازی انجام نشد."))
-			return
-		}
-		_, err = a.d.AddUser(a.ctx, desk.AddUserInput{Username: user.Text, FullName: full.Text, Role: "supervisor", PIN: pin.Text}, setup)
-		releasePINMemory() // the new PIN was hashed
-		if err != nil {
-			msg.SetText(persianOr(err, "کاربر ساخته نشد."))
 			return
 		}
 		if strings.TrimSpace(exURL.Text) != "" || strings.TrimSpace(exCode.Text) != "" {
 			// The desk has its supervisor now: the enrolment is theirs.
-			boss, err := a.checkPIN(user.Text, pin.Text)
-			if err == nil {
-				_, err = a.d.Enrol(a.ctx, desk.EnrolInput{ExchangeURL: exURL.Text, OneTimeCode: exCode.Text}, boss)
-			}
-			if err != nil {
+			if _, err := a.d.Enrol(a.ctx, desk.EnrolInput{ExchangeURL: exURL.Text, OneTimeCode: exCode.Text}, boss); err != nil {
 				// The desk and its supervisor are saved; enrolment can be
 				// done again from the technician's screen.
 				a.showLogin(user.Text)
