@@ -131,6 +131,7 @@ func (b *syncBar) refresh() {
 	switch {
 	case v.alert != "":
 		w = "مرکز تبادل هویت این میز را نپذیرفت؛ کارشناس فنی باید میز را دوباره بپیوندد. درخواست‌ها محفوظ‌اند."
+		b.warning.Importance = widget.DangerImportance
 	case v.level == pishkhan.OfflineRefuse:
 		w = "مدت بی‌ارتباطی از حد مجاز گذشته است؛ تا ارسال صف، پذیرش درخواست تازه ممکن نیست."
 		b.warning.Importance = widget.DangerImportance
@@ -154,7 +155,6 @@ func (b *syncBar) refresh() {
 	} else {
 		b.warning.Show()
 	}
-	b.row.Refresh() // the labels' widths changed
 	// A drain's progress, while it moves: offline, the reason says why
 	// nothing is sent, and a bar stuck at 0% would only repeat it.
 	if v.draining && (v.online || v.done > 0) {
@@ -164,7 +164,7 @@ func (b *syncBar) refresh() {
 	} else {
 		b.progress.Hide()
 	}
-	b.box.Refresh() // the warning or the progress may have appeared or gone: lay the bar out again
+	b.box.Refresh() // the labels' widths changed, the warning or the progress may have appeared or gone: lay the bar out again (the row too)
 }
 
 // syncNow wakes the replicator, if one runs in this process.
