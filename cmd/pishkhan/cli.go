@@ -88,17 +88,18 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 // env is what every command gets.
 type env struct {
-	ctx     context.Context
-	stdin   io.Reader
-	stdout  io.Writer
-	stderr  io.Writer
-	dataDir string
-	json    bool
-	log     *slog.Logger
-	user    string          // --user: who acts; their PIN is the first line of standard input
-	in      *bufio.Reader   // standard input, read a line at a time
-	userPIN *string         // --user's PIN once read
-	logw    *logfile.Writer // the data folder's log file, once open
+	ctx      context.Context
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	dataDir  string
+	json     bool
+	log      *slog.Logger
+	user     string          // --user: who acts; their PIN is the first line of standard input
+	in       *bufio.Reader   // standard input, read a line at a time
+	userPIN  *string         // --user's PIN once read
+	logw     *logfile.Writer // the data folder's log file, once open
+	logTried bool            // opening the log file was tried (and, failing, reported)
 }
 
 type command struct {
@@ -292,8 +293,9 @@ const LogDir = "logs"
 // opened is reported once and left out.
 func (e *env) logger(stderrLevel slog.Level, wrap func(slog.Handler) slog.Handler) *slog.Logger {
 	hs := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: stderrLevel})}
-	if e.logw == nil && e.dataDir != "" {
+	if e.logw == nil && !e.logTried && e.dataDir != "" {
 		if fi, err := os.Stat(e.dataDir); err == nil && fi.IsDir() {
+			e.logTried = true
 			lw, err := logfile.Open(filepath.Join(e.dataDir, LogDir), logfile.Options{})
 			if err != nil {
 				fmt.Fprintf(e.stderr, "pishkhan: warning: no log file: %v\n", err)
