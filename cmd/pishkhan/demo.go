@@ -120,7 +120,7 @@ func cmdDemo(e *env, args []string) error {
 	ctx := e.ctx
 
 	step("1. set up the desk as its first run does (office and desk, the demo catalog, the first supervisor)")
-	actors, err := setUpDemoDesk(ctx, d, demoDeskInput, func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) })
+	tech, err := setUpDemoDesk(ctx, d, demoDeskInput, func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) })
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(w, "exchange simulator at %s; it issued the one-time code %s for office %05d desk %02d\n", url, code, cfg.OfficeCode, cfg.DeskNumber)
-	st, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, actors.tech)
+	st, err := d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, tech)
 	if err != nil {
 		return err
 	}
@@ -316,41 +316,39 @@ var demoUsers = []desk.AddUserInput{
 // demoDeskInput is the demo desk's office and desk.
 var demoDeskInput = desk.InitInput{OfficeCode: "۱۲۳۴۵", OfficeName: "دفتر پیشخوان خدمات دولت شماره ۱۲۳۴۵ (نمایشی)", DeskNumber: "1"}
 
-// demoActors are the demo desk's supervisor and technician, logged in.
-type demoActors struct{ boss, tech desk.Actor }
-
 // setUpDemoDesk sets a demo desk up as its first run does (office and desk,
 // the demo catalog, the supervisor modir), then modir adds the other demo
-// users; it returns modir and the technician logged in with their PINs. A
-// desk set up before is only logged into (a missing demo user is added).
-func setUpDemoDesk(ctx context.Context, d *desk.Desk, in desk.InitInput, say func(format string, args ...any)) (demoActors, error) {
-	var a demoActors
+// users; it returns the technician logged in with their PIN. On a desk set
+// up before, modir logs in only if a demo user is missing.
+func setUpDemoDesk(ctx context.Context, d *desk.Desk, in desk.InitInput, say func(format string, args ...any)) (tech desk.Actor, err error) {
 	has, err := d.Store.HasUsers(ctx)
 	if err != nil {
-		return a, err
+		return tech, err
 	}
 	sup := demoUsers[0]
-	if has {
-		a.boss, err = d.Login(ctx, sup.Username, sup.PIN)
-	} else {
-		a.boss, err = d.FirstRun(ctx, desk.FirstRunInput{Desk: in, Supervisor: sup, Catalog: democatalog.Version1()})
+	var boss desk.Actor // modir, once logged in
+	if !has {
+		if boss, err = d.FirstRun(ctx, desk.FirstRunInput{Desk: in, Supervisor: sup, Catalog: democatalog.Version1()}); err != nil {
+			return tech, err
+		}
 		say("first run: office, catalog and supervisor %s", sup.Username)
-	}
-	if err != nil {
-		return a, err
 	}
 	for _, u := range demoUsers[1:] {
 		if _, err := d.User(ctx, u.Username); err == nil {
 			continue
 		}
-		if _, err := d.AddUser(ctx, u, a.boss); err != nil {
-			return a, err
+		if boss.Name() == "" {
+			if boss, err = d.Login(ctx, sup.Username, sup.PIN); err != nil {
+				return tech, err
+			}
+		}
+		if _, err := d.AddUser(ctx, u, boss); err != nil {
+			return tech, err
 		}
 		say("%s added %s (%s)", sup.Username, u.Username, u.Role)
 	}
-	tech := demoUsers[2]
-	a.tech, err = d.Login(ctx, tech.Username, tech.PIN)
-	return a, err
+	t := demoUsers[2]
+	return d.Login(ctx, t.Username, t.PIN)
 }
 
 // demoSimDB is the demo exchange simulator's database file in the demo folder.

@@ -174,7 +174,7 @@ func cmdApp(e *env, args []string) error {
 // stops them.
 func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), error) {
 	d.PINCost = pishkhan.DefaultArgon2id
-	actors, err := setUpDemoDesk(ctx, d, demoDeskInput, func(string, ...any) {})
+	tech, err := setUpDemoDesk(ctx, d, demoDeskInput, func(string, ...any) {})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), err
 		cfg, _ := d.Config(ctx)
 		code, err := sim.IssueEnrolCode(ctx, cfg.OfficeCode, cfg.DeskNumber)
 		if err == nil {
-			_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, actors.tech)
+			_, err = d.Enrol(ctx, desk.EnrolInput{ExchangeURL: url, OneTimeCode: code}, tech)
 		}
 		if err != nil {
 			stopSim()
@@ -212,7 +212,7 @@ func prepareDemoDesk(ctx context.Context, dir string, d *desk.Desk) (func(), err
 		{Kind: store.DevicePrinter, Port: prn.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 1, Profile: "80mm-raster"},
 		{Kind: store.DeviceCardReader, Port: rdr.PortName(), Baud: 115200, DataBits: 8, Parity: "none", StopBits: 2},
 	} {
-		if err := d.ConfigureDevice(ctx, s, actors.tech); err != nil {
+		if err := d.ConfigureDevice(ctx, s, tech); err != nil {
 			stop()
 			return nil, err
 		}
