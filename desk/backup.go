@@ -4,9 +4,16 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pishkhan/pishkhan"
 )
+
+// DefaultBackupPath is where a backup taken at now goes when no file is
+// named: backups/pishkhan-YYYYMMDD-HHMMSS.db (UTC) in the data folder.
+func (d *Desk) DefaultBackupPath(now time.Time) string {
+	return filepath.Join(d.DataDir(), "backups", "pishkhan-"+now.UTC().Format("20060102-150405")+".db")
+}
 
 // Backup writes a consistent, owner-only copy of the database to path
 // while the desk works on (SQLite's online backup), and audits it.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -294,7 +293,7 @@ func (t *tech) showLog() {
 
 // backup writes a copy of the database into the data folder's backups/.
 func (t *tech) backup() {
-	path := filepath.Join(t.a.d.DataDir(), "backups", "pishkhan-"+time.Now().UTC().Format("20060102-150405")+".db")
+	path := t.a.d.DefaultBackupPath(time.Now())
 	var err error
 	t.a.background(func() { err = t.a.d.Backup(t.a.ctx, path, t.actor()) }, func() {
 		if err != nil {

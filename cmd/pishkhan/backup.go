@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 )
 
@@ -18,18 +17,14 @@ func cmdBackup(e *env, args []string) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
-	d, err := e.openDesk()
+	d, by, err := e.openDeskAs()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	path := *out
 	if path == "" {
-		path = filepath.Join(d.DataDir(), "backups", "pishkhan-"+time.Now().UTC().Format("20060102-150405")+".db")
-	}
-	by, err := e.actor(d)
-	if err != nil {
-		return err
+		path = d.DefaultBackupPath(time.Now())
 	}
 	if err := d.Backup(e.ctx, path, by); err != nil {
 		return err
