@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -42,8 +41,8 @@ func cmdDay(e *env, args []string) error {
 		}
 	}
 	readPIN := func() (string, error) {
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && line == "" {
+		line, err := e.line()
+		if err != nil {
 			return "", pishkhan.FieldError("pin", "رمز مدیر از ورودی خوانده نشد.", "give the supervisor's PIN on standard input")
 		}
 		return strings.TrimSpace(line), nil

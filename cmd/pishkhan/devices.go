@@ -465,16 +465,12 @@ func cmdDevicesConfigure(e *env, args []string) error {
 			l.baud = p.Baud
 		}
 	}
-	d, err := e.openDesk()
+	d, by, err := e.openDeskAs()
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	c := store.DeviceSettings{Kind: kind, Port: l.port, Baud: l.baud, DataBits: l.dataBits, Parity: l.parity, StopBits: l.stopBits, Profile: *prof}
-	by, err := e.actor(d)
-	if err != nil {
-		return err
-	}
 	if err := d.ConfigureDevice(e.ctx, c, by); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"image/png"
@@ -116,8 +115,8 @@ func cmdApp(e *env, args []string) error {
 			}
 			user, pin = u.Username, u.PIN
 		} else {
-			line, err := bufio.NewReader(e.stdin).ReadString('\n')
-			if err != nil && line == "" {
+			line, err := e.line()
+			if err != nil {
 				return usagef("--login %s: give the PIN on standard input", user)
 			}
 			pin = strings.TrimSpace(line)
