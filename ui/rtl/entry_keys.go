@@ -91,26 +91,19 @@ func (e *Entry) remember(kind editKind) {
 
 // Undo puts back the text, cursor and selection from before the last
 // editing step. It does nothing if there is none.
-func (e *Entry) Undo() {
-	if e.Disabled() || len(e.hist.undo) == 0 {
-		return
-	}
-	h := &e.hist
-	st := h.undo[len(h.undo)-1]
-	h.undo = h.undo[:len(h.undo)-1]
-	h.redo = append(h.redo, e.state())
-	e.restore(st)
-}
+func (e *Entry) Undo() { e.step(&e.hist.undo, &e.hist.redo) }
 
 // Redo makes the last undone step again.
-func (e *Entry) Redo() {
-	if e.Disabled() || len(e.hist.redo) == 0 {
+func (e *Entry) Redo() { e.step(&e.hist.redo, &e.hist.undo) }
+
+// step restores the newest state of from, keeping the present one in to.
+func (e *Entry) step(from, to *[]entryState) {
+	if e.Disabled() || len(*from) == 0 {
 		return
 	}
-	h := &e.hist
-	st := h.redo[len(h.redo)-1]
-	h.redo = h.redo[:len(h.redo)-1]
-	h.undo = append(h.undo, e.state())
+	st := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	*to = append(*to, e.state())
 	e.restore(st)
 }
 
