@@ -218,6 +218,47 @@ func (d *Desk) SetExchangeCA(ctx context.Context, pemData []byte, by Actor) ([]C
 	return d.WithExchangeCA(ctx, pemData, by, nil)
 }
 
+// ReadExchangeCAFile reads a CA file a technician names (at most
+// MaxCAFileSize bytes) and checks it (ParseExchangeCA), for SetExchangeCA or
+// EnrolWithCA.
+func ReadExchangeCAFile(path string, now time.Time) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Field: "ca", Err: err,
+			Persian: "پرونده گواهی مرجع (CA) باز نشد؛ نشانی پرونده را بررسی کنید.", Message: "read the CA file"}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxCAFileSize+1))
+	if err != nil {
+		return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Field: "ca", Err: err,
+			Persian: "پرونده گواهی مرجع (CA) خوانده نشد.", Message: "read the CA file"}
+	}
+	if _, err := ParseExchangeCA(data, now); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// EnrolWithCA is Enrol, with caPEM (when not nil) put in place as the
+// exchange's CA for the enrolment and kept only if it succeeds; it returns
+// the kept CA's certificates too.
+func (d *Desk) EnrolWithCA(ctx context.Context, in EnrolInput, caPEM []byte, by Actor) (pishkhan.SyncState, []CACert, error) {
+	if caPEM == nil {
+		st, err := d.Enrol(ctx, in, by)
+		return st, nil, err
+	}
+	var st pishkhan.SyncState
+	cas, err := d.WithExchangeCA(ctx, caPEM, by, func() error {
+		var err error
+		st, err = d.Enrol(ctx, in, by)
+		return err
+	})
+	if err != nil {
+		return st, nil, err
+	}
+	return st, cas, nil
+}
+
 // WithExchangeCA is SetExchangeCA that keeps the new CA only when try (run
 // with it in place) succeeds; otherwise the earlier CA file, or none, is put
 // back and try's error returned. Enrolling with a CA is this with Enrol as

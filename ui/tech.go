@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"image"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -217,9 +216,9 @@ func (t *tech) enrol() {
 	in := desk.EnrolInput{ExchangeURL: t.exURL.Text, OneTimeCode: t.exCode.Text}
 	var ca []byte
 	if path := strings.TrimSpace(t.exCA.Text); path != "" {
-		b, err := os.ReadFile(path)
+		b, err := desk.ReadExchangeCAFile(path, time.Now())
 		if err != nil {
-			rtl.SetLabel(t.enMsg, "پرونده گواهی مرجع خوانده نشد: "+rtl.LTR(path))
+			rtl.SetLabel(t.enMsg, persianOr(err, "پرونده گواهی مرجع خوانده نشد.")+" "+rtl.LTR(path))
 			return
 		}
 		ca = b
@@ -227,16 +226,8 @@ func (t *tech) enrol() {
 	rtl.SetLabel(t.enMsg, "در حال پیوستن…")
 	var err error
 	t.a.background(func() {
-		enrol := func() error {
-			_, err := t.a.d.Enrol(t.a.ctx, in, t.actor())
-			return err
-		}
-		if ca == nil {
-			err = enrol()
-			return
-		}
 		// The CA is kept only if the enrolment with it succeeds.
-		_, err = t.a.d.WithExchangeCA(t.a.ctx, ca, t.actor(), enrol)
+		_, _, err = t.a.d.EnrolWithCA(t.a.ctx, in, ca, t.actor())
 	}, func() {
 		if err != nil {
 			rtl.SetLabel(t.enMsg, persianOr(err, "پیوستن انجام نشد."))

@@ -34,7 +34,7 @@ func cmdEnrol(e *env, args []string) error {
 	var caPEM []byte
 	if *caFile != "" {
 		// A bad CA file is refused before anything is opened or written.
-		if caPEM, err = readCAFile(*caFile); err != nil {
+		if caPEM, err = desk.ReadExchangeCAFile(*caFile, time.Now()); err != nil {
 			return err
 		}
 	}
@@ -43,19 +43,7 @@ func cmdEnrol(e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	in := desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}
-	var st pishkhan.SyncState
-	var cas []desk.CACert
-	if caPEM == nil {
-		st, err = d.Enrol(e.ctx, in, by)
-	} else {
-		// The CA is in place for the enrolment and kept only if it succeeds.
-		cas, err = d.WithExchangeCA(e.ctx, caPEM, by, func() error {
-			var err error
-			st, err = d.Enrol(e.ctx, in, by)
-			return err
-		})
-	}
+	st, cas, err := d.EnrolWithCA(e.ctx, desk.EnrolInput{ExchangeURL: *url, OneTimeCode: *code}, caPEM, by)
 	if err != nil {
 		return err
 	}
@@ -70,25 +58,6 @@ func cmdEnrol(e *env, args []string) error {
 			printCAs(w, cas)
 		}
 	})
-}
-
-// readCAFile reads a technician's CA file and checks it (desk.ParseExchangeCA).
-func readCAFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Field: "ca", Err: err,
-			Persian: "پرونده گواهی مرجع (CA) باز نشد؛ نشانی پرونده را بررسی کنید.", Message: "read the CA file"}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, desk.MaxCAFileSize+1))
-	if err != nil {
-		return nil, &pishkhan.Error{Code: pishkhan.EInvalid, Field: "ca", Err: err,
-			Persian: "پرونده گواهی مرجع (CA) خوانده نشد.", Message: "read the CA file"}
-	}
-	if _, err := desk.ParseExchangeCA(data, time.Now()); err != nil {
-		return nil, err
-	}
-	return data, nil
 }
 
 func caJSON(cas []desk.CACert) []map[string]any {
@@ -121,7 +90,7 @@ func cmdSyncCA(e *env, args []string) error {
 		if len(pos) != 1 {
 			return usagef("sync ca set needs one PEM file of the exchange's CA certificates")
 		}
-		data, err := readCAFile(pos[0])
+		data, err := desk.ReadExchangeCAFile(pos[0], time.Now())
 		if err != nil {
 			return err
 		}
