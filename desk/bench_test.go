@@ -21,8 +21,9 @@ const benchClerk = "clerk1"
 // benchPINCost is a cheap argon2id cost: PIN hashing is not what these measure.
 var benchPINCost = pishkhan.Argon2idParams{Memory: 1024, Time: 1, Threads: 1}
 
-// benchSetupDesk opens a desk in dir, initialises it, adds benchClerk and
-// imports cat: three audit entries (desk.init, user.add, catalog.import).
+// benchSetupDesk opens a desk in dir and sets it up as its first run does
+// (office and desk, cat, the supervisor boss), then boss adds benchClerk:
+// four audit entries (desk.init, catalog.import, user.add twice).
 func benchSetupDesk(tb testing.TB, dir string, cat *pishkhan.Catalog) *desk.Desk {
 	tb.Helper()
 	ctx := context.Background()
@@ -31,19 +32,16 @@ func benchSetupDesk(tb testing.TB, dir string, cat *pishkhan.Catalog) *desk.Desk
 		tb.Fatal(err)
 	}
 	d.PINCost = benchPINCost // desk.Open sets the (slow) default
-	if _, err := d.Init(ctx, desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان آزمون", DeskNumber: "1"}, setupActor(tb, d)); err != nil {
+	boss, err := d.FirstRun(ctx, desk.FirstRunInput{
+		Desk:       desk.InitInput{OfficeCode: "12345", OfficeName: "دفتر پیشخوان آزمون", DeskNumber: "1"},
+		Supervisor: desk.AddUserInput{Username: "boss", FullName: "مدیر آزمون", PIN: pins["boss"]},
+		Catalog:    cat,
+	})
+	if err != nil {
 		d.Close()
 		tb.Fatal(err)
 	}
-	if _, err := d.ImportCatalog(ctx, cat, setupActor(tb, d)); err != nil {
-		d.Close()
-		tb.Fatal(err)
-	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: "boss", FullName: "مدیر آزمون", Role: "supervisor", PIN: pins["boss"]}, setupActor(tb, d)); err != nil {
-		d.Close()
-		tb.Fatal(err)
-	}
-	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: benchClerk, FullName: "اپراتور آزمون", Role: "clerk", PIN: "1357"}, as(tb, d, "boss")); err != nil {
+	if _, err := d.AddUser(ctx, desk.AddUserInput{Username: benchClerk, FullName: "اپراتور آزمون", Role: "clerk", PIN: "1357"}, boss); err != nil {
 		d.Close()
 		tb.Fatal(err)
 	}
