@@ -42,6 +42,9 @@ type Desk struct {
 
 	decoyOnce sync.Once
 	decoy     string
+
+	exchangeOnce sync.Once
+	exchange     *exchangeTransport // the HTTP transport to the exchange (desk/tls.go)
 }
 
 // decoyHash is a PIN hash at the desk's cost that matches no PIN anyone types.

@@ -329,13 +329,15 @@ func (d *Desk) ClearExchangeCA(ctx context.Context, by Actor) (bool, error) {
 // client was given: system roots plus the configured CA, TLS 1.2 or newer,
 // plain HTTP only to this computer, 30 s per call.
 func (d *Desk) exchangeHTTPClient() *http.Client {
-	return &http.Client{Timeout: 30 * time.Second, Transport: &exchangeTransport{caPath: d.CAPath()}}
+	d.exchangeOnce.Do(func() { d.exchange = &exchangeTransport{caPath: d.CAPath()} })
+	return &http.Client{Timeout: 30 * time.Second, Transport: d.exchange}
 }
 
-// exchangeTransport looks at the CA file before every request (a stat; it
-// reads the file only when it changed), so a CA set while a replicator runs
-// takes effect at its next call. Transports are shared per CA content, so
-// connections are reused across clients.
+// exchangeTransport is the desk's one transport to the exchange, shared by
+// all its clients (the replicator's, enrolment's, the status probe's), so
+// their connections are reused. It looks at the CA file before every
+// request (a stat; it reads the file only when it changed), so a CA set
+// while a replicator runs takes effect at its next call.
 type exchangeTransport struct {
 	caPath string
 
@@ -343,7 +345,8 @@ type exchangeTransport struct {
 	looked bool
 	seen   os.FileInfo // the CA file when last read; nil when there was none
 	inner  *http.Transport
-	err    error // the CA file could not be used
+	err    error           // the CA file could not be used
+	plain  *http.Transport // system roots only: plain HTTP to this computer while the CA file is damaged
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -359,10 +362,7 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 			return nil, err
 		}
 		// Plain HTTP to this computer needs no CA: the simulator works on.
-		if inner, err = transportFor(nil); err != nil {
-			closeBody(req)
-			return nil, err
-		}
+		inner = t.plainTransport()
 	}
 	resp, err := inner.RoundTrip(req)
 	if err != nil {
@@ -417,12 +417,26 @@ func (t *exchangeTransport) current() (*http.Transport, error) {
 			return nil, caFileDamaged(t.caPath, err) // not remembered: looked at again next time
 		}
 	}
+	old := t.inner
 	t.looked, t.seen = true, fi
-	t.inner, t.err = transportFor(data)
+	t.inner, t.err = newTransport(data)
 	if t.err != nil {
 		t.err = caFileDamaged(t.caPath, t.err)
 	}
+	if old != nil && old != t.inner {
+		old.CloseIdleConnections() // connections made under the CA replaced
+	}
 	return t.inner, t.err
+}
+
+// plainTransport is the transport with the system roots only, made once.
+func (t *exchangeTransport) plainTransport() *http.Transport {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.plain == nil {
+		t.plain, _ = newTransport(nil) // no CA: nothing to fail
+	}
+	return t.plain
 }
 
 func sameFile(a, b os.FileInfo) bool {
@@ -432,20 +446,10 @@ func sameFile(a, b os.FileInfo) bool {
 	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
-// transports holds one *http.Transport per CA content (the empty content:
-// system roots only).
-var transports struct {
-	sync.Mutex
-	m map[[32]byte]*http.Transport
-}
-
-func transportFor(caPEM []byte) (*http.Transport, error) {
-	key := sha256.Sum256(caPEM)
-	transports.Lock()
-	defer transports.Unlock()
-	if tr := transports.m[key]; tr != nil {
-		return tr, nil
-	}
+// newTransport is a transport that trusts the system roots and caPEM's
+// certificates (a CA file as the desk stores it; none when empty), TLS 1.2
+// or newer, otherwise as http.DefaultTransport.
+func newTransport(caPEM []byte) (*http.Transport, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if len(caPEM) > 0 {
 		certs, err := parseStoredCA(caPEM)
@@ -469,13 +473,6 @@ func transportFor(caPEM []byte) (*http.Transport, error) {
 			IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
 	}
 	tr.TLSClientConfig = cfg
-	if transports.m == nil || len(transports.m) >= 8 { // a handful of CAs in a process's life; tests make more
-		for _, old := range transports.m {
-			old.CloseIdleConnections()
-		}
-		transports.m = map[[32]byte]*http.Transport{}
-	}
-	transports.m[key] = tr
 	return tr, nil
 }
 
