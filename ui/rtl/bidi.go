@@ -176,34 +176,44 @@ func Pieces(s string, cuts ...int) []Piece {
 	var out []Piece
 	lines := lineSpans(s)
 	for _, r := range Runs(s) {
-		var inside []int
-		for _, c := range cuts {
-			if c > r.Start && c < r.End {
-				inside = append(inside, c)
-			}
-		}
-		slices.Sort(inside)
-		inside = slices.Compact(inside)
-		bounds := append(append([]int{r.Start}, inside...), r.End)
-		var ps []Piece
-		for k := 0; k+1 < len(bounds); k++ {
-			a, e := bounds[k], bounds[k+1]
-			var b strings.Builder
-			if l := lines[r.Line]; hasRTL(s[l[0]:l[1]]) {
-				b.WriteRune(RLM)
-				writeForced(&b, s[a:e], r.RTL)
-				b.WriteRune(RLM)
-			} else {
-				b.WriteString(s[a:e])
-			}
-			ps = append(ps, Piece{Start: a, End: e, Line: r.Line, RTL: r.RTL, Draw: b.String()})
-		}
-		if r.RTL {
-			slices.Reverse(ps)
-		}
-		out = append(out, ps...)
+		l := lines[r.Line]
+		out = append(out, runPieces(s, r, hasRTL(s[l[0]:l[1]]), cuts)...)
 	}
 	return out
+}
+
+// runPieces cuts the run r of s at those of cuts that fall inside it, on a
+// character's start, and returns the pieces in on-screen order. In a line
+// that holds right-to-left text (forced), each piece is drawn between two
+// RLMs with its direction forced, so that it shows on its own as it does
+// within the line.
+func runPieces(s string, r Run, forced bool, cuts []int) []Piece {
+	var inside []int
+	for _, c := range cuts {
+		if c > r.Start && c < r.End && utf8.RuneStart(s[c]) {
+			inside = append(inside, c)
+		}
+	}
+	slices.Sort(inside)
+	inside = slices.Compact(inside)
+	bounds := append(append([]int{r.Start}, inside...), r.End)
+	ps := make([]Piece, 0, len(bounds)-1)
+	for k := 0; k+1 < len(bounds); k++ {
+		a, e := bounds[k], bounds[k+1]
+		draw := s[a:e]
+		if forced {
+			var b strings.Builder
+			b.WriteRune(RLM)
+			writeForced(&b, s[a:e], r.RTL)
+			b.WriteRune(RLM)
+			draw = b.String()
+		}
+		ps = append(ps, Piece{Start: a, End: e, Line: r.Line, RTL: r.RTL, Draw: draw})
+	}
+	if r.RTL {
+		slices.Reverse(ps)
+	}
+	return ps
 }
 
 // lineSpans returns the byte ranges of s's lines (without separators).

@@ -246,52 +246,23 @@ func linePieces(s string, l Line, cuts ...int) []Piece {
 	sp := paragraphSpans(s)[l.Paragraph]
 	p := newWrapPara(s, sp[0], sp[1], nil)
 	a, b := p.runeAt(l.Start), p.runeAt(l.End)
-	var out []Piece
-	addRun := func(i, j int, rtl bool) {
-		bounds := []int{p.off[i]}
-		for k := i + 1; k < j; k++ {
-			for _, c := range cuts {
-				if c == p.off[k] {
-					bounds = append(bounds, c)
-					break
-				}
-			}
-		}
-		bounds = append(bounds, p.off[j])
-		var ps []Piece
-		for k := 0; k+1 < len(bounds); k++ {
-			text := s[bounds[k]:bounds[k+1]]
-			draw := text
-			if p.lv != nil {
-				var sb strings.Builder
-				sb.WriteRune(RLM)
-				writeForced(&sb, text, rtl)
-				sb.WriteRune(RLM)
-				draw = sb.String()
-			}
-			ps = append(ps, Piece{Start: bounds[k], End: bounds[k+1], Line: l.Paragraph, RTL: rtl, Draw: draw})
-		}
-		if rtl {
-			for x, y := 0, len(ps)-1; x < y; x, y = x+1, y-1 {
-				ps[x], ps[y] = ps[y], ps[x]
-			}
-		}
-		out = append(out, ps...)
-	}
 	if a == b {
 		return nil
 	}
-	if p.lv == nil {
-		addRun(a, b, false)
-		return out
+	run := func(i, j int, rtl bool) Run {
+		return Run{Start: p.off[i], End: p.off[j], Line: l.Paragraph, RTL: rtl}
 	}
+	if p.lv == nil {
+		return runPieces(s, run(a, b, false), false, cuts)
+	}
+	var out []Piece
 	lv := p.lineLevels(a, b)
 	for j := len(lv); j > 0; {
 		i := j - 1
 		for i > 0 && lv[i-1] == lv[j-1] {
 			i--
 		}
-		addRun(a+i, a+j, lv[i] == 1)
+		out = append(out, runPieces(s, run(a+i, a+j, lv[i] == 1), true, cuts)...)
 		j = i
 	}
 	return out
