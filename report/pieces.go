@@ -266,8 +266,9 @@ func strongR(r rune) bool {
 
 // drawPieces draws l from x on the baseline y, piece by piece, in logical
 // order, as one text object (see textObject); every glyph lands where it
-// would if the line were drawn as one string.
-func (r *renderer) drawPieces(l line, x, y float64) {
+// would if the line were drawn as one string. afterCell: the line follows
+// another cell on its baseline, so its first piece gets a bridge too.
+func (r *renderer) drawPieces(l line, x, y float64, afterCell bool) {
 	pdf := r.pdf
 	k := pdf.GetConversionRatio()
 	_, pageH := pdf.GetPageSize()
@@ -295,7 +296,7 @@ func (r *renderer) drawPieces(l line, x, y float64) {
 	t := &r.obj
 	t.begin(pdf, yPt)
 	for i, p := range l.pieces {
-		if i == 0 && r.sep {
+		if i == 0 && afterCell {
 			p.space = true // a bridge from the cell before
 			p.after = p.afterSep
 		}

@@ -103,7 +103,6 @@ type renderer struct {
 	size float64
 
 	mirrorAdded bool // the mirror copy of the font (pieces.go) is loaded
-	sep         bool // the line drawn follows a cell on its baseline
 
 	obj             textObject // the line being drawn (textobj.go)
 	cum             []float64  // drawPieces' glyph offsets, reused
@@ -251,7 +250,11 @@ func (r *renderer) drawHeader(h pageHeader, page, pages int) {
 }
 
 // text draws l on the baseline y in the box [x0, x1].
-func (r *renderer) text(l line, x0, y, x1 float64, a align) {
+func (r *renderer) text(l line, x0, y, x1 float64, a align) { r.cellText(l, x0, y, x1, a, false) }
+
+// cellText is text for a line that, when afterCell, follows another cell on
+// its baseline (pdf.js then needs a space before it: drawPieces).
+func (r *renderer) cellText(l line, x0, y, x1 float64, a align, afterCell bool) {
 	if l.vis == "" {
 		return
 	}
@@ -267,7 +270,7 @@ func (r *renderer) text(l line, x0, y, x1 float64, a align) {
 	if drawHook != nil {
 		drawHook(r.pdf.PageNo(), x, y, l)
 	}
-	r.drawPieces(l, x, y)
+	r.drawPieces(l, x, y, afterCell)
 }
 
 // drawHook, when set, is told of every line drawn: the measurement of what
@@ -618,9 +621,7 @@ func (r *renderer) draw(o op) {
 			y := o.y + padY + ascent(tableSize)
 			for li, l := range rw.cells[ci] {
 				// pdf.js: a space before a cell that follows another on the row
-				r.sep = li == 0 && ci > 0
-				r.text(l, x+padX, y, x+c.w-padX, a)
-				r.sep = false
+				r.cellText(l, x+padX, y, x+c.w-padX, a, li == 0 && ci > 0)
 				y += lineHeight(tableSize)
 			}
 		}

@@ -37,7 +37,7 @@ func drawLines(t *testing.T, whole bool, forget func(used map[int]int)) image.Im
 		if whole {
 			r.pdf.Text(right-l.w, y, l.vis)
 		} else {
-			r.drawPieces(l, right-l.w, y)
+			r.drawPieces(l, right-l.w, y, false)
 		}
 		y += 12
 	}
