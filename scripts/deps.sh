@@ -4,14 +4,10 @@
 # headers Fyne's window needs. Uses sudo only when not root. Go itself must be
 # 1.26 or newer; Go modules come through the module proxy on first build.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 need_go="1.26"
-if ! command -v go >/dev/null 2>&1; then
-  for d in /usr/local/go/bin "$HOME/go/bin" /usr/lib/go-1.26/bin; do
-    [ -x "$d/go" ] && export PATH="$d:$PATH" && break
-  done
-fi
-if ! command -v go >/dev/null 2>&1; then
+if ! find_go; then
   echo "deps: Go $need_go or newer is needed (https://go.dev/dl/); none found on PATH" >&2
   exit 1
 fi
@@ -26,24 +22,8 @@ fi
 # poppler-utils: pdftotext, pdftoppm and pdfinfo, which the report tests read the PDFs with.
 # xvfb, xauth, imagemagick: a display for the test that opens the real window, and `import` to screenshot it.
 pkgs=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libfribidi-bin pango1.0-tools xvfb xauth x11-utils imagemagick poppler-utils)
-missing=()
-if command -v dpkg-query >/dev/null 2>&1; then
-  for p in "${pkgs[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing+=("$p")
-  done
-else
+if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps: not a Debian/Ubuntu system; make sure a C compiler and the X11/GL headers are installed" >&2
   exit 0
 fi
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-echo "deps: installing ${missing[*]}" >&2
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+need_pkgs deps "${pkgs[@]}"

@@ -34,27 +34,12 @@ cd "$root"
 fyne_tools_version="v1.7.4" # fyne.io/tools; its CLI packages fyne.io/fyne/v2 v2.7.x
 start=$(date +%s)
 
+source scripts/lib.sh
 bash scripts/deps.sh
-if ! command -v go >/dev/null 2>&1; then
-  export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
-fi
+find_go
 
 # Debian packages for checking and packing: desktop-file-validate, xz.
-missing=()
-command -v desktop-file-validate >/dev/null 2>&1 || missing+=(desktop-file-utils)
-command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
-if [ ${#missing[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "package: install ${missing[*]} (not a Debian/Ubuntu system)" >&2
-    exit 1
-  fi
-  echo "package: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+need_pkgs package desktop-file-utils xz-utils
 
 # The fyne CLI, pinned, in bin/.
 fyne="$root/bin/fyne"

@@ -7,6 +7,7 @@
 # Usage: scripts/pdfjs-check.sh [OUTDIR]   (default: a new folder under /tmp)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib.sh"
 check="$root/docs/pdfjs-check"
 out=${1:-$(mktemp -d /tmp/pdfjs-check.XXXXXX)}
 mkdir -p "$out"
@@ -21,17 +22,7 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
-pkgs=(poppler-utils mupdf-tools python3-gi gir1.2-poppler-0.18)
-missing=()
-for p in "${pkgs[@]}"; do
-  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "pdfjs-check: installing ${missing[*]}"
-  $sudo apt-get install -y "${missing[@]}" >/dev/null
-fi
+need_pkgs pdfjs-check poppler-utils mupdf-tools python3-gi gir1.2-poppler-0.18
 if [ -z "${POPPLER_UTT:-}" ] || [ ! -r "$POPPLER_UTT" ]; then
   echo "pdfjs-check: POPPLER_UTT (poppler's UnicodeTypeTable.cc) is not set; popemu.py's per-line column needs it" >&2
   exit 1

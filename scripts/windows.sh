@@ -19,6 +19,7 @@
 # Installs what is missing (mingw-w64 for build; wine, Xvfb, x11-utils, ImageMagick for smoke) with
 # apt, with sudo only when not root, as scripts/deps.sh does. VERSION defaults to FyneApp.toml's.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -49,42 +50,12 @@ print_times() {
 }
 
 # --- packages ---------------------------------------------------------------
-# need_pkgs PKG…: install whichever of the Debian packages is not installed yet.
-need_pkgs() {
-  if ! command -v dpkg-query >/dev/null 2>&1; then
-    echo "windows.sh: not a Debian/Ubuntu system; make sure these (or their equivalents) are installed: $*" >&2
-    return 0
-  fi
-  local missing=() p status
-  for p in "$@"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing+=("$p")
-  done
-  [ ${#missing[@]} -gt 0 ] || return 0
-  echo "windows.sh: installing ${missing[*]}" >&2
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
-
 # need_cmds CMD…: fail unless every command is on PATH.
 need_cmds() {
   local c
   for c in "$@"; do
     command -v "$c" >/dev/null 2>&1 || die "$c is missing"
   done
-}
-
-find_go() {
-  if ! command -v go >/dev/null 2>&1; then
-    local d
-    for d in /usr/local/go/bin "$HOME/go/bin" /usr/lib/go-1.26/bin; do
-      [ -x "$d/go" ] && export PATH="$d:$PATH" && break
-    done
-  fi
-  command -v go >/dev/null 2>&1 || die "Go is not on PATH (see scripts/deps.sh)"
 }
 
 # subsystem EXE: "Windows GUI" or "Windows CUI", from the PE header.
@@ -95,9 +66,9 @@ subsystem() {
 # --- build ------------------------------------------------------------------
 cmd_build() {
   begin "tools"
-  need_pkgs gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
+  need_pkgs windows.sh gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
   need_cmds x86_64-w64-mingw32-gcc x86_64-w64-mingw32-objdump
-  find_go
+  find_go || die "Go is not on PATH (see scripts/deps.sh)"
   end "tools"
   local version=${VERSION:-$(awk -F'"' '/^Version/ {print $2}' FyneApp.toml)}
   [ -n "$version" ] || die "no VERSION given and none found in FyneApp.toml"
@@ -184,7 +155,7 @@ cmd_smoke() {
   # wine itself, and what wine's X11 driver and OpenGL load at run time: libwine only recommends
   # them, and a --no-install-recommends machine lacks some (Fyne draws with OpenGL; Mesa's
   # software renderer does it under Xvfb). No fonts: Fyne draws with the fonts it embeds.
-  need_pkgs wine wine64 libgl1 libgl1-mesa-dri libxcomposite1 libxcursor1 libxfixes3 libxi6 \
+  need_pkgs windows.sh wine wine64 libgl1 libgl1-mesa-dri libxcomposite1 libxcursor1 libxfixes3 libxi6 \
     libxinerama1 libxrandr2 libxrender1 libxxf86vm1 xvfb x11-utils imagemagick
   need_cmds wine wineserver Xvfb xwininfo import convert
   end "tools"
