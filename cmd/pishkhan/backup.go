@@ -10,11 +10,8 @@ import (
 func cmdBackup(e *env, args []string) error {
 	fs := newFlags(e, "backup")
 	out := fs.String("out", "", "the backup file (default: backups/pishkhan-YYYYMMDD-HHMMSS.db in the data folder)")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	d, by, err := e.openDeskAs()

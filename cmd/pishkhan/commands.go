@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -17,6 +18,15 @@ import (
 	"github.com/pishkhan/pishkhan/store"
 )
 
+// parseNoArgs parses a command's flags and refuses any other argument.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	return noArgs(pos)
+}
+
 func noArgs(pos []string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
@@ -29,11 +39,8 @@ func cmdInit(e *env, args []string) error {
 	office := fs.String("office", "", "office code, 1–99999 (required)")
 	name := fs.String("office-name", "", "office name as printed on receipts (required)")
 	deskNo := fs.String("desk", "", "desk number in the office, 1–99 (required)")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	in := desk.InitInput{OfficeCode: *office, OfficeName: *name, DeskNumber: *deskNo}
@@ -310,11 +317,8 @@ func cmdIntake(e *env, args []string) error {
 	fs.StringVar(&in.Amount, "amount", "", "amount paid in rials (default: the fee due)")
 	fs.StringVar(&in.TerminalRef, "ref", "", "card terminal reference number, for --pay card")
 	fs.StringVar(&in.ID, "id", "", "the request's UUIDv7, to make a retry safe (default: a new one)")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	in.Fields = fields
@@ -377,11 +381,8 @@ func cmdList(e *env, args []string) error {
 	fs := newFlags(e, "list")
 	today := fs.Bool("today", false, "today's requests")
 	day := fs.String("day", "", "a Jalali day YYYY/MM/DD")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	if *today == (*day != "") {
@@ -526,11 +527,8 @@ func cmdAudit(e *env, args []string) error {
 func cmdPurge(e *env, args []string) error {
 	fs := newFlags(e, "purge")
 	days := fs.Int("retention-days", 0, "keep personal data this many days after intake (required, ≥ 1)")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	if *days < 1 {

@@ -92,11 +92,8 @@ var demoCitizens = []struct{ nine, first, last, father, birth, mobile string }{
 func cmdDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo")
 	fresh := fs.Bool("fresh", false, "start from an empty demo database")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	if e.dataDir == "" {

@@ -141,11 +141,8 @@ func cmdDevices(e *env, args []string) error {
 
 func cmdDevicesList(e *env, args []string) error {
 	fs := newFlags(e, "devices list")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	ports, err := serialport.List()
@@ -479,11 +476,8 @@ func cmdDevicesConfigure(e *env, args []string) error {
 
 func cmdDevicesConfig(e *env, args []string) error {
 	fs := newFlags(e, "devices config")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	d, err := e.openDesk()

@@ -12,11 +12,8 @@ import (
 // exits non-zero when a check fails.
 func cmdDoctor(e *env, args []string) error {
 	fs := newFlags(e, "doctor")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	d, err := e.openDesk()

@@ -21,11 +21,8 @@ func cmdEnrol(e *env, args []string) error {
 	url := fs.String("exchange", "", "the exchange's address, e.g. https://exchange.example (required)")
 	code := fs.String("code", "", "the one-time code the exchange issued for this office and desk (required)")
 	caFile := fs.String("ca", "", "PEM `file` of the CA certificates of the exchange's certificate, when the system does not trust it; kept only if enrolment succeeds")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	if *url == "" || *code == "" {
@@ -180,11 +177,8 @@ func cmdSync(e *env, args []string) error {
 	fs := newFlags(e, "sync")
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: keep trying until drained or interrupted)")
 	batch := fs.Int("batch", 200, "requests per batch")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	d, err := e.openDesk()
@@ -237,11 +231,8 @@ func cmdSync(e *env, args []string) error {
 func cmdSyncStatus(e *env, args []string) error {
 	fs := newFlags(e, "sync status")
 	probe := fs.Bool("probe", true, "ask the exchange's health too")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	d, err := e.openDesk()
@@ -332,11 +323,8 @@ func cmdSyncLimits(e *env, args []string) error {
 	fs := newFlags(e, "sync limits")
 	warn := fs.Duration("warn", 0, "warn when the oldest unsent request is older than this, e.g. 24h (required)")
 	refuse := fs.Duration("refuse", 0, "refuse new intake past this age, e.g. 72h (required)")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	l := pishkhan.OfflineLimits{WarnAfter: *warn, RefuseAfter: *refuse}

@@ -35,11 +35,8 @@ func cmdApp(e *env, args []string) error {
 	loginAs := fs.String("login", "", "log in as this user: with --demo a demo user (clerk, supervisor or technician); otherwise a user name, the PIN read from standard input")
 	memProfile := fs.String("memprofile", "", "write a heap profile here 3 s after the window is drawn (for the memory benchmark)")
 	readyFile := fs.String("ready-file", "", "write the seconds from process start to the first drawn frame here (for the start-up benchmark)")
-	pos, err := parse(fs, args)
+	err := parseNoArgs(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	if err := needDisplay(); err != nil {
