@@ -1,7 +1,11 @@
 package store
 
-import "syscall"
+import (
+	"syscall"
+
+	"golang.org/x/sys/windows"
+)
 
 // osDiskFull are Windows' own "disk full" codes, which Go's os package
-// returns as they are (ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL).
-var osDiskFull = []syscall.Errno{39, 112}
+// returns as they are.
+var osDiskFull = []syscall.Errno{windows.ERROR_HANDLE_DISK_FULL, windows.ERROR_DISK_FULL}
