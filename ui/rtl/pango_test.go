@@ -298,6 +298,21 @@ func TestComparisonCatchesPlainFyne(t *testing.T) {
 	}
 }
 
+// writePicture writes pic as dir/name in PNG; with no dir, nothing.
+func writePicture(t *testing.T, dir, name string, pic image.Image) {
+	t.Helper()
+	if dir == "" {
+		return
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, pic); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestWritePictures writes side-by-side pictures (Fyne through this
 // package, pango-view, plain Fyne) into $RTL_PICTURES, for docs/rtl/.
 func TestWritePictures(t *testing.T) {
@@ -308,16 +323,7 @@ func TestWritePictures(t *testing.T) {
 		pango := pangoRender(t, escape(s))
 		naive := fyneRender(t, []widget.RichTextSegment{&widget.TextSegment{Text: s, Style: widget.RichTextStyleInline}})
 		pic := stack(ours, pango, naive)
-		if dir == "" {
-			continue
-		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, pic); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("compare-%d.png", i+1)), buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writePicture(t, dir, fmt.Sprintf("compare-%d.png", i+1), pic)
 	}
 }
 

@@ -1,12 +1,9 @@
 package rtl
 
 import (
-	"bytes"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -337,16 +334,7 @@ func TestWrapPictures(t *testing.T) {
 		lw.Resize(fyne.NewSize(win.Canvas().Size().Width, label.MinSize().Height))
 		pic := stack(win.Canvas().Capture(), pangoWrapped(t, escape(c.text), c.width), lw.Canvas().Capture())
 		lw.Close()
-		if dir == "" {
-			continue
-		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, pic); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("paragraph-%d.png", i+1)), buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writePicture(t, dir, fmt.Sprintf("paragraph-%d.png", i+1), pic)
 	}
 }
 
